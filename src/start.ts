@@ -1,0 +1,129 @@
+// `npm start`: the whole of Lethe on one machine (DESIGN §1). Starts what the environment does not configure —
+// embedded PostgreSQL in .data/pg, the Temporal dev server with its SQLite file in .data/ — then migrates, runs
+// the worker and the API in this process, and on Ctrl-C stops everything it started.
+import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startHttpServer } from './api/http-server';
+import { loadConfigOrExit } from './config-or-exit';
+import { createSql } from './db/client';
+import { migrate } from './db/migrate';
+import { loadDevSecrets } from './embedded/dev-secrets';
+import { startEmbeddedPostgres } from './embedded/postgres';
+import { projectRoot } from './embedded/project-root';
+import { readProvisionManifest } from './embedded/provision-manifest';
+import { startDevServer, startTestServerAsTemporal } from './embedded/temporal-server';
+import type { EmbeddedTemporal } from './embedded/temporal-server';
+import { createLogger } from './logger';
+import { onShutdownSignal } from './shutdown';
+import { createTemporalClient } from './temporal/client';
+import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
+
+const EMBEDDED_PG_PORT = 5433;
+const EMBEDDED_TEMPORAL_PORT = 7233;
+const TEMPORAL_UI_PORT = 8233;
+
+async function main(): Promise<void> {
+  const root = projectRoot();
+  const dataDir = join(root, '.data');
+  const secrets = loadDevSecrets(join(dataDir, 'dev-secrets.json'));
+  const env = { ...secrets, ...withoutEmpty(process.env) };
+  const config = loadConfigOrExit(env);
+  const logger = createLogger(config.logLevel);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+    }
+  };
+  // Ctrl-C during start-up must also clean up, hence registered before anything starts.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  onShutdownSignal(logger, stopAll);
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (databaseUrl === undefined) {
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: EMBEDDED_PG_PORT, persistent: true });
+      stops.push(() => pg.stop());
+      databaseUrl = await pg.createDatabase('lethe');
+      logger.info({ port: pg.port }, 'embedded PostgreSQL started (.data/pg)');
+    }
+
+    let temporalAddress = config.temporalAddress;
+    let uiUrl: string | undefined;
+    if (temporalAddress === undefined) {
+      const temporal = await startEmbeddedTemporal(root, dataDir, logger);
+      stops.push(() => temporal.stop());
+      temporalAddress = temporal.address;
+      uiUrl = temporal.uiUrl;
+    }
+
+    const sql = createSql(databaseUrl);
+    stops.push(() => sql.end({ timeout: 5 }));
+    const applied = await migrate(sql);
+    logger.info({ applied }, 'database migrated');
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => nativeConnection.close());
+    const worker = await createLetheWorker({ connection: nativeConnection, namespace: config.temporalNamespace, config, sql, logger });
+    const workerDone = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await workerDone;
+    });
+
+    const temporal = createTemporalClient(temporalAddress, config.temporalNamespace);
+    stops.push(() => temporal.connection.close());
+    const server = await startHttpServer({ config, logger, sql, temporal }, config.port);
+    stops.push(() => server.close());
+
+    const lines = [
+      '',
+      'Lethe is running.',
+      `  API           ${server.url}`,
+      `  API docs      ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
+      `  Temporal UI   ${uiUrl ?? 'none (Temporal is external or the in-memory fallback)'}`,
+      `  Temporal      ${temporalAddress} namespace ${config.temporalNamespace}`,
+      `  Dev secrets   ${config.databaseUrl === undefined ? join(dataDir, 'dev-secrets.json') : 'from the environment'}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    await stopAll();
+    process.exit(1);
+  }
+}
+
+async function startEmbeddedTemporal(
+  root: string,
+  dataDir: string,
+  logger: ReturnType<typeof createLogger>,
+): Promise<EmbeddedTemporal> {
+  const manifest = readProvisionManifest(root);
+  const cli = manifest.temporalCli;
+  if (cli.path !== undefined && (cli.route === 'path' || cli.route === 'go')) {
+    const server = await startDevServer({
+      executable: cli.path,
+      dbFile: join(dataDir, 'temporal.sqlite'),
+      port: EMBEDDED_TEMPORAL_PORT,
+      uiPort: TEMPORAL_UI_PORT,
+    });
+    logger.info({ address: server.address, ui: server.uiUrl }, 'Temporal dev server started (.data/temporal.sqlite)');
+    return server;
+  }
+  if (manifest.testServer.path !== undefined) {
+    logger.warn(
+      { reason: cli.detail },
+      'NO TEMPORAL CLI: running the Java test server as an in-memory Temporal. Accounts and timers do NOT survive a restart and there is no Web UI.',
+    );
+    return startTestServerAsTemporal(manifest.testServer.path, EMBEDDED_TEMPORAL_PORT);
+  }
+  throw new Error(`No Temporal server available: ${cli.detail}; ${manifest.testServer.detail}`);
+}
+
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+void main();

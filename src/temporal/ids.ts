@@ -1,0 +1,6 @@
+/** The one task queue every Lethe workflow and activity runs on. */
+export const TASK_QUEUE = 'lethe';
+
+/** Workflow ids are built here and nowhere else. */
+export const accountWorkflowId = (accountId: string): string => `account-${accountId}`;
+export const erasureWorkflowId = (accountId: string, requestId: string): string => `erasure-${accountId}-${requestId}`;

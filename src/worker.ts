@@ -1,0 +1,34 @@
+// Composition root of the worker in production: `node dist/src/worker.js` against configured services.
+import { Runtime } from '@temporalio/worker';
+import { loadConfigOrExit } from './config-or-exit';
+import { createSql } from './db/client';
+import { createLogger } from './logger';
+import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(process.env);
+  const logger = createLogger(config.logLevel);
+  if (config.databaseUrl === undefined) {
+    logger.fatal('DATABASE_URL is required to run the worker on its own (npm start runs an embedded database)');
+    process.exit(2);
+  }
+  // The SDK's own SIGINT/SIGTERM handling drains the worker: running activities finish or heartbeat-cancel,
+  // workflow tasks complete, then `run()` resolves.
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const sql = createSql(config.databaseUrl);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress ?? 'localhost:7233' });
+  try {
+    const worker = await createLetheWorker({ connection, namespace: config.temporalNamespace, config, sql, logger });
+    logger.info({ taskQueue: worker.options.taskQueue }, 'worker running');
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+    await sql.end({ timeout: 5 });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`lethe worker: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
