@@ -13,6 +13,8 @@ export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.38.0';
+// Bumped when the wrapper script changes, so existing checkouts regenerate it.
+const WRAPPER_REVISION = 2;
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const tools = join(root, '.tools');
@@ -55,7 +57,9 @@ function provisionTemporalCli() {
   if (which('go')) {
     mkdirSync(join(tools, 'bin'), { recursive: true });
     if (!quiet)
-      process.stderr.write(`provision: building Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run takes minutes)…\n`);
+      process.stderr.write(
+        `provision: building Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run takes minutes)…\n`,
+      );
     const r = run('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
       env: { ...process.env, GOBIN: join(tools, 'bin'), GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,18 +75,21 @@ function provisionTemporalCli() {
   }
   return {
     route: 'sdk-download',
-    detail: 'no `temporal` on PATH and no Go toolchain: the Temporal SDK will try to download the CLI (needs the internet); install Go ≥ 1.25 or put `temporal` on PATH to work offline',
+    detail:
+      'no `temporal` on PATH and no Go toolchain: the Temporal SDK will try to download the CLI (needs the internet); install Go ≥ 1.25 or put `temporal` on PATH to work offline',
   };
 }
 
 function testServerWrapper() {
   // exec, so that the SDK's kill reaches the JVM itself and no orphan survives teardown.
   // C1-only JIT and the serial GC keep start-up near half a second on 2 cores; the SDK waits only 5 s.
+  // No --enable-time-skipping: with it the server advances time on its own, even while a workflow task is in
+  // flight, so tasks time out; without it time skips only while a client has unlocked it (the SDK's way).
   return `#!/bin/sh
 # Java time-skipping test server ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}, provisioned by scripts/provision.mjs.
 # The SDK runs it as \`<this> <port>\`.
 dir=$(cd "$(dirname "$0")" && pwd)
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$dir/lib/*" io.temporal.testserver.TestServer "$@" --enable-time-skipping
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$dir/lib/*" io.temporal.testserver.TestServer "$@"
 `;
 }
 
@@ -90,7 +97,11 @@ function provisionTestServer() {
   const dir = join(tools, 'temporal-test-server');
   const exe = join(dir, 'temporal-test-server');
   const stamp = join(dir, 'version');
-  if (existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === TEST_SERVER_VERSION) {
+  if (
+    existsSync(exe) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8').trim() === `${TEST_SERVER_VERSION}+${WRAPPER_REVISION}`
+  ) {
     return { route: 'maven', path: exe, detail: `Java test server ${TEST_SERVER_VERSION} from Maven Central` };
   }
   const java = which('java');
@@ -114,19 +125,31 @@ function provisionTestServer() {
 </project>
 `,
   );
-  if (!quiet) process.stderr.write(`provision: resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central…\n`);
+  if (!quiet)
+    process.stderr.write(`provision: resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central…\n`);
   const r = run(
     mvn,
-    ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(dir, 'lib')}`],
+    [
+      '-q',
+      '-B',
+      '-f',
+      join(dir, 'pom.xml'),
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${join(dir, 'lib')}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (!r.ok || readdirSync(join(dir, 'lib')).length === 0) {
-    return { route: 'missing', detail: `Maven could not resolve ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}: ${r.out.trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      route: 'missing',
+      detail: `Maven could not resolve ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}: ${r.out.trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
   const wrapper = testServerWrapper();
   writeFileSync(exe, wrapper);
   chmodSync(exe, 0o755);
-  writeFileSync(stamp, `${TEST_SERVER_VERSION}\n`);
+  writeFileSync(stamp, `${TEST_SERVER_VERSION}+${WRAPPER_REVISION}\n`);
   return { route: 'maven', path: exe, detail: `Java test server ${TEST_SERVER_VERSION} from Maven Central` };
 }
 
@@ -136,12 +159,17 @@ const cli = provisionTemporalCli();
 const testServer = provisionTestServer();
 const manifest = { temporalCli: cli, testServer, provisionedAt: new Date().toISOString() };
 const previous = readJson(manifestPath);
-if (JSON.stringify({ ...previous, provisionedAt: undefined }) !== JSON.stringify({ ...manifest, provisionedAt: undefined })) {
+if (
+  JSON.stringify({ ...previous, provisionedAt: undefined }) !==
+  JSON.stringify({ ...manifest, provisionedAt: undefined })
+) {
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 const ms = Date.now() - started;
 console.log(`provision: dev server = ${cli.detail}; test server = ${testServer.detail} (${ms} ms)`);
 if (cli.route === 'missing') {
-  console.log('provision: WARNING the Temporal CLI is unavailable; `npm start` falls back to the in-memory Java test server (no Web UI, nothing survives a restart)');
+  console.log(
+    'provision: WARNING the Temporal CLI is unavailable; `npm start` falls back to the in-memory Java test server (no Web UI, nothing survives a restart)',
+  );
 }
 if (cli.route === 'missing' && testServer.route === 'missing') process.exit(1);

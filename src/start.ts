@@ -42,7 +42,11 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
-      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: EMBEDDED_PG_PORT, persistent: true });
+      const pg = await startEmbeddedPostgres({
+        dataDir: join(dataDir, 'pg'),
+        port: EMBEDDED_PG_PORT,
+        persistent: true,
+      });
       stops.push(() => pg.stop());
       databaseUrl = await pg.createDatabase('lethe');
       logger.info({ port: pg.port }, 'embedded PostgreSQL started (.data/pg)');
@@ -64,7 +68,13 @@ async function main(): Promise<void> {
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => nativeConnection.close());
-    const worker = await createLetheWorker({ connection: nativeConnection, namespace: config.temporalNamespace, config, sql, logger });
+    const worker = await createLetheWorker({
+      connection: nativeConnection,
+      namespace: config.temporalNamespace,
+      config,
+      sql,
+      logger,
+    });
     const workerDone = worker.run();
     stops.push(async () => {
       worker.shutdown();
@@ -123,7 +133,9 @@ async function startEmbeddedTemporal(
 }
 
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
 }
 
 void main();

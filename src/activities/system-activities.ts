@@ -9,7 +9,9 @@ export function createSystemActivities({ sql }: SystemActivityDeps) {
   return {
     /** The highest applied migration number (0 when none). */
     async readSchemaVersion(): Promise<number> {
-      const [row] = await sql<{ version: number }[]>`select coalesce(max(version), 0)::int as version from schema_migrations`;
+      const [row] = await sql<
+        { version: number }[]
+      >`select coalesce(max(version), 0)::int as version from schema_migrations`;
       return row?.version ?? 0;
     },
   };

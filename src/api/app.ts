@@ -38,7 +38,10 @@ export function createApp(deps: AppDeps) {
     });
   const apiHeaders = headers({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
   const docsHeaders = headers(DOCS_CSP);
-  app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? docsHeaders(c, next) : apiHeaders(c, next)));
+  // The outer middleware writes its headers last: the docs' policy, registered first, wins on /docs.
+  app.use('/docs', docsHeaders);
+  app.use('/docs/*', docsHeaders);
+  app.use('*', apiHeaders);
   app.use(
     '*',
     bodyLimit({

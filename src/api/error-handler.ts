@@ -17,7 +17,7 @@ export function toProblem(error: unknown): ProblemError | undefined {
       return new ProblemError(400, ERROR_CODES.MALFORMED_JSON, 'Malformed JSON in request body');
     }
     if (error.status === 401) return new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
-    return new ProblemError(error.status as 400, `HTTP_${error.status}`, error.message || 'Request refused');
+    return new ProblemError(error.status, ERROR_CODES.HTTP_ERROR, error.message || 'Request refused');
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'Not found');
@@ -26,14 +26,28 @@ export function toProblem(error: unknown): ProblemError | undefined {
     return new ProblemError(409, ERROR_CODES.CONFLICT, 'Already exists');
   }
   if (isTemporalUnavailable(error)) {
-    return new ProblemError(503, ERROR_CODES.TEMPORAL_UNAVAILABLE, 'Temporal is unreachable; nothing was changed', undefined, undefined, {
-      'Retry-After': '5',
-    });
+    return new ProblemError(
+      503,
+      ERROR_CODES.TEMPORAL_UNAVAILABLE,
+      'Temporal is unreachable; nothing was changed',
+      undefined,
+      undefined,
+      {
+        'Retry-After': '5',
+      },
+    );
   }
   if (isDatabaseUnavailable(error)) {
-    return new ProblemError(503, ERROR_CODES.DATABASE_UNAVAILABLE, 'The database is unreachable', undefined, undefined, {
-      'Retry-After': '5',
-    });
+    return new ProblemError(
+      503,
+      ERROR_CODES.DATABASE_UNAVAILABLE,
+      'The database is unreachable',
+      undefined,
+      undefined,
+      {
+        'Retry-After': '5',
+      },
+    );
   }
   if (isPostgresError(error) && error.code === '23505') {
     return new ProblemError(409, ERROR_CODES.CONFLICT, 'Already exists');
@@ -61,7 +75,17 @@ function isPostgresError(error: unknown): error is { code: string; name: string 
   return typeof error === 'object' && error !== null && (error as { name?: string }).name === 'PostgresError';
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'EHOSTUNREACH', 'ENOTFOUND']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;

@@ -13,7 +13,11 @@ export interface RunningServer {
 }
 
 /** Listens on `port` (0 = any free port) over HTTP, or HTTPS when the config names a certificate. */
-export async function startHttpServer(deps: Omit<AppDeps, 'https'>, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export async function startHttpServer(
+  deps: Omit<AppDeps, 'https'>,
+  port: number,
+  host = '0.0.0.0',
+): Promise<RunningServer> {
   const tls = deps.config.tls;
   const app = createApp({ ...deps, https: tls !== undefined });
   const server: ServerType = await new Promise((resolve) => {
@@ -38,7 +42,10 @@ export async function startHttpServer(deps: Omit<AppDeps, 'https'>, port: number
     url: `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        const closeable = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        const closeable = server as ServerType & {
+          closeIdleConnections?: () => void;
+          closeAllConnections?: () => void;
+        };
         const timer = setTimeout(() => closeable.closeAllConnections?.(), graceMs);
         server.close(() => {
           clearTimeout(timer);

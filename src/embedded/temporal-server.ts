@@ -39,11 +39,19 @@ export async function startDevServer(options: DevServerOptions): Promise<Embedde
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    args.push(
+      '--db-filename',
+      options.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   }
   if (uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
-  for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES))
+    args.push('--search-attribute', `${name}=${type}`);
   // Metrics would take a random port; nothing here scrapes them.
   args.push('--metrics-port', String(await freePort()));
   const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });

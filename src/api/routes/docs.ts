@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
 
@@ -36,7 +36,7 @@ export const DOCS_CSP = {
 };
 
 export function docsRoutes() {
-  const dir = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+  const dir = dirname(require.resolve('swagger-ui-dist/package.json'));
   const cache = new Map<string, string>();
   const asset = (name: string): string => {
     let body = cache.get(name);

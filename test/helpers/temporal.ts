@@ -1,0 +1,48 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/temporal/worker-factory';
+
+let runtimeInstalled = false;
+
+/** Keeps the SDK quiet in test output (warnings and errors only). Safe to call from every file. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  } catch {
+    // Already installed by an earlier test file in this process.
+  }
+}
+
+/**
+ * A time-skipping environment on the Java test server provisioned from Maven Central (never a download).
+ * @returns the environment and how long the server took to start, in ms.
+ */
+export async function createTimeSkippingEnv(): Promise<{ env: TestWorkflowEnvironment; startMs: number }> {
+  const path = process.env.TEMPORAL_TEST_SERVER;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER is not set: run through jest (global-setup provisions it)');
+  quietRuntime();
+  const started = Date.now();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+  return { env, startMs: Date.now() - started };
+}
+
+/** An environment on the run's dev server (visibility works there; time does not skip). */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run through jest (global-setup starts the dev server)');
+  quietRuntime();
+  return TestWorkflowEnvironment.createFromExistingServer({ address });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per test file (webpack takes seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}

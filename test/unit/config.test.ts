@@ -1,0 +1,127 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+import { TEST_ENV } from '../helpers/config';
+
+const DAY = 86_400_000;
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the design defaults when only the secrets are given', () => {
+    const config = loadConfig(TEST_ENV);
+    expect(config.port).toBe(3000);
+    expect(config.temporalNamespace).toBe('default');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.temporalAddress).toBeUndefined();
+    expect(config.lifecycle).toEqual({
+      trialPeriodMs: 14 * DAY,
+      paymentGracePeriodMs: 7 * DAY,
+      suspensionPeriodMs: 60 * DAY,
+      removalPeriodMs: 30 * DAY,
+      backupRetentionPeriodMs: 30 * DAY,
+      reactivationWindowMs: 7 * DAY,
+    });
+    expect(config.masterKey).toHaveLength(32);
+    expect(config.operatorTokens).toHaveLength(2);
+    expect(config.tls).toBeUndefined();
+  });
+
+  it('parses duration strings for every lifecycle period', () => {
+    const config = loadConfig({
+      ...TEST_ENV,
+      TRIAL_PERIOD: '90s',
+      PAYMENT_GRACE_PERIOD: '36h',
+      SUSPENSION_PERIOD: '2m',
+      REMOVAL_PERIOD: '1d12h',
+      BACKUP_RETENTION_PERIOD: '500ms',
+      REACTIVATION_WINDOW: '3s',
+    });
+    expect(config.lifecycle.trialPeriodMs).toBe(90_000);
+    expect(config.lifecycle.paymentGracePeriodMs).toBe(36 * 3_600_000);
+    expect(config.lifecycle.suspensionPeriodMs).toBe(120_000);
+    expect(config.lifecycle.removalPeriodMs).toBe(1.5 * DAY);
+    expect(config.lifecycle.backupRetentionPeriodMs).toBe(500);
+    expect(config.lifecycle.reactivationWindowMs).toBe(3_000);
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig(TEST_ENV);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.lifecycle)).toBe(true);
+    expect(Object.isFrozen(config.operatorTokens)).toBe(true);
+  });
+
+  it('names every bad key in one error', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      TRIAL_PERIOD: '14 days',
+      REMOVAL_PERIOD: '-3d',
+      MASTER_KEY: Buffer.alloc(16).toString('base64'),
+      TEMPORAL_ADDRESS: 'no-port',
+      DATABASE_URL: 'mysql://x',
+      TRUSTED_PROXIES: '10.0.0.0/8,not-an-ip',
+      TLS_CERT: '/nonexistent/cert.pem',
+      LOG_LEVEL: 'loud',
+      OPERATOR_TOKENS: 'short',
+    });
+    const keys = problems.map((p) => p.split(' ')[0]);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'TRIAL_PERIOD',
+        'REMOVAL_PERIOD',
+        'MASTER_KEY',
+        'TEMPORAL_ADDRESS',
+        'DATABASE_URL',
+        'TRUSTED_PROXIES',
+        'TLS_CERT',
+        'LOG_LEVEL',
+        'OPERATOR_TOKENS',
+        'BILLING_WEBHOOK_SECRET',
+      ]),
+    );
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const secret = 'tooshort-secret';
+    try {
+      loadConfig({ ...TEST_ENV, BILLING_WEBHOOK_SECRET: secret, OPERATOR_TOKENS: 'leaky-token' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+      expect((error as Error).message).not.toContain('leaky-token');
+    }
+  });
+
+  it('requires TLS_CERT and TLS_KEY together, and accepts existing files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lethe-tls-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    writeFileSync(cert, 'x');
+    writeFileSync(key, 'x');
+    expect(problemsOf({ ...TEST_ENV, TLS_CERT: cert })).toEqual(['TLS_CERT and TLS_KEY must be set together']);
+    expect(loadConfig({ ...TEST_ENV, TLS_CERT: cert, TLS_KEY: key }).tls).toEqual({ certPath: cert, keyPath: key });
+  });
+
+  it('accepts IPv4 and IPv6 addresses and ranges as trusted proxies', () => {
+    const config = loadConfig({ ...TEST_ENV, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8, ::1, 2001:db8::/32' });
+    expect(config.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', '2001:db8::/32']);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ ...TEST_ENV, DATABASE_URL: '', PORT: '', TEMPORAL_ADDRESS: ' ' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.port).toBe(3000);
+    expect(config.temporalAddress).toBeUndefined();
+  });
+});
