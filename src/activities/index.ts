@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import type { Logger } from '../logger';
+import { createAccountActivities } from './account-activities';
 import { createSystemActivities } from './system-activities';
 
 export interface ActivityDeps {
@@ -13,6 +14,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemActivities(deps),
+    ...createAccountActivities({ sql: deps.sql, masterKey: deps.config.masterKey, logger: deps.logger }),
   };
 }
 

@@ -3,6 +3,9 @@ import postgres from 'postgres';
 /** One postgres.js pool per process; query functions take it (or a transaction) as their first argument. */
 export type Sql = postgres.Sql;
 
+/** What query functions take: the pool or a transaction, so they compose inside `sql.begin`. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
+
 export interface SqlOptions {
   max?: number;
   /** Seconds to wait for a connection before failing; short in health checks. */
@@ -13,8 +16,9 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeout ?? 10,
-    // snake_case columns ↔ camelCase fields
-    transform: postgres.camel,
+    // snake_case columns ↔ camelCase fields. Column names only: `postgres.camel` would also rewrite the keys
+    // inside JSON values (settings, backups), silently changing stored documents.
+    transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
     // Notices (e.g. "relation already exists, skipping") are expected during migrations.
     onnotice: () => undefined,
   });

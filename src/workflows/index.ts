@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker registers is exported here.
+export { accountWorkflow } from './account-workflow';
 export { healthCheckWorkflow } from './health-check-workflow';

@@ -13,10 +13,14 @@ export function testSql(): Sql {
   return createSql(required('DATABASE_URL'), { max: 4 });
 }
 
-/** Empties every table but the migration record, so each test starts from a migrated, empty database. */
+/**
+ * Empties every table but the migration record and the append-only audit trail (which refuses TRUNCATE; tests
+ * read it per account id, and every test makes fresh accounts).
+ */
 export async function truncateAll(sql: Sql): Promise<void> {
   const tables = await sql<{ tablename: string }[]>`
-    select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'`;
+    select tablename from pg_tables
+    where schemaname = 'public' and tablename not in ('schema_migrations', 'audit_log')`;
   if (tables.length === 0) return;
   await sql.unsafe(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} cascade`);
 }

@@ -1,0 +1,32 @@
+/**
+ * Tables holding a tenant's live data, in the order their rows are deleted (children before parents).
+ * The final backup contains exactly these tables plus the `accounts` row. A unit test fails when a migration adds
+ * a table with an `account_id` column that is in neither this list nor {@link TABLES_KEPT_THROUGH_DELETION}.
+ */
+export const TENANT_DATA_TABLES = [
+  'sessions',
+  'api_tokens',
+  'notification_outbox',
+  'billing_events',
+  'configuration_stashes',
+  'account_settings',
+  'account_domains',
+  'users',
+] as const;
+
+export type TenantDataTable = (typeof TENANT_DATA_TABLES)[number];
+
+/**
+ * Tables with an `account_id` that the deletion cascade leaves alone, and why:
+ * - accounts: the account record itself, removed at purge;
+ * - tenant_keys, account_backups: the inactive backup and its key, destroyed at purge;
+ * - audit_log: the append-only trail, content-free, survives the tenant;
+ * - purged_accounts: the content-free record that the tenant existed.
+ */
+export const TABLES_KEPT_THROUGH_DELETION = [
+  'accounts',
+  'tenant_keys',
+  'account_backups',
+  'audit_log',
+  'purged_accounts',
+] as const;

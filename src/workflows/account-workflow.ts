@@ -1,0 +1,227 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AccountActivities } from '../activities/account-activities';
+import { decide, nextTransitionAt, nextWakeAt, startLifecycle } from '../domain/account-lifecycle';
+import type {
+  AccountEffect,
+  AccountEvent,
+  AccountLifecycle,
+  Decision,
+  LifecyclePolicy,
+} from '../domain/account-lifecycle';
+import { ACCOUNT_PLAN, ACCOUNT_STATE, NEXT_TRANSITION_AT } from '../temporal/search-attributes';
+import {
+  paymentFailedSignal,
+  paymentSucceededSignal,
+  reactivateUpdate,
+  requestDeletionUpdate,
+  viewQuery,
+} from './account-messages';
+import type { ReactivateInput, RequestDeletionInput } from './account-messages';
+import { toAccountView } from './account-view';
+import type { AccountView } from './account-view';
+
+export interface AccountWorkflowInput {
+  accountId: string;
+  /** Fixed at start: a configuration change never rewrites a running account's schedule. */
+  policy: LifecyclePolicy;
+  /** Carried across continue-as-new (with its seen billing event ids). */
+  lifecycle?: AccountLifecycle;
+  /** Continue-as-new once history is this long even if the server has not suggested it (tests force it low). */
+  continueAsNewAfterEvents?: number;
+}
+
+/** What a finished account leaves in Temporal: ids, counts and a time. */
+export interface AccountWorkflowResult {
+  accountId: string;
+  finalState: 'purged';
+  transitions: number;
+  purgedAt: string;
+}
+
+const quick = proxyActivities<AccountActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const cascade = proxyActivities<AccountActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+interface Pending {
+  event: AccountEvent;
+  /** Resolves the update that submitted the event (signals have none). */
+  settle?: (decision: Decision) => void;
+}
+
+/**
+ * One tenant account from signup to purge (DESIGN §2). A thin interpreter of the pure state machine in
+ * `domain/account-lifecycle.ts`: messages and timer expiries become domain events, processed one at a time by the
+ * main loop; the effects the domain returns run as activities in order.
+ */
+export async function accountWorkflow(input: AccountWorkflowInput): Promise<AccountWorkflowResult> {
+  const { accountId, policy } = input;
+  let lifecycle = input.lifecycle ?? startLifecycle(Date.now(), policy);
+  const inbox: Pending[] = [];
+
+  const submit = (event: AccountEvent): Promise<Decision> =>
+    new Promise((settle) => {
+      inbox.push({ event, settle });
+    });
+  const refuse = (decision: Decision): void => {
+    if (!decision.ok)
+      throw ApplicationFailure.create({ type: decision.code, message: decision.code, nonRetryable: true });
+  };
+
+  setHandler(paymentSucceededSignal, ({ eventId }) => {
+    inbox.push({ event: { type: 'payment_succeeded', eventId, at: Date.now() } });
+  });
+  setHandler(paymentFailedSignal, ({ eventId }) => {
+    inbox.push({ event: { type: 'payment_failed', eventId, at: Date.now() } });
+  });
+  setHandler(
+    reactivateUpdate,
+    async ({ channel }): Promise<AccountView> => {
+      refuse(await submit({ type: 'reactivation_requested', channel, at: Date.now() }));
+      return toAccountView(accountId, lifecycle);
+    },
+    {
+      validator: ({ channel }: ReactivateInput) =>
+        refuse(decide(lifecycle, { type: 'reactivation_requested', channel, at: Date.now() }, policy)),
+    },
+  );
+  setHandler(
+    requestDeletionUpdate,
+    async ({ by }): Promise<AccountView> => {
+      refuse(await submit({ type: 'deletion_requested', by, at: Date.now() }));
+      return toAccountView(accountId, lifecycle);
+    },
+    {
+      validator: ({ by }: RequestDeletionInput) =>
+        refuse(decide(lifecycle, { type: 'deletion_requested', by, at: Date.now() }, policy)),
+    },
+  );
+  setHandler(viewQuery, () => toAccountView(accountId, lifecycle));
+
+  const publish = (): void => {
+    const next = nextTransitionAt(lifecycle);
+    upsertSearchAttributes([
+      { key: ACCOUNT_STATE, value: lifecycle.state },
+      { key: ACCOUNT_PLAN, value: lifecycle.plan },
+      { key: NEXT_TRANSITION_AT, value: next === undefined ? null : new Date(next) },
+    ]);
+  };
+
+  /**
+   * Applies one event: records the transition, calls `settle` once the caller's answer is known (before a long
+   * cascade, so a deletion request answers `deleting` at once), then runs the effects in order.
+   */
+  async function apply(event: AccountEvent, settle?: (d: Decision) => void): Promise<void> {
+    const decision = decide(lifecycle, event, policy);
+    if (!decision.ok || !decision.changed) {
+      settle?.(decision);
+      return;
+    }
+    const transitionsBefore = lifecycle.transitions.length;
+    lifecycle = decision.lifecycle;
+    const transition = lifecycle.transitions[lifecycle.transitions.length - 1];
+    if (lifecycle.transitions.length > transitionsBefore && transition) {
+      await quick.recordAccountState({
+        accountId,
+        state: lifecycle.state,
+        plan: lifecycle.plan,
+        ...(lifecycle.suspendedReason !== undefined ? { suspendedReason: lifecycle.suspendedReason } : {}),
+        stateSince: lifecycle.stateSince,
+        transitionIndex: lifecycle.transitions.length,
+        from: transition.from,
+        cause: transition.cause,
+      });
+      publish();
+    }
+    if (!decision.effects.some((e) => e.type === 'delete_data')) {
+      for (const effect of decision.effects) await run(effect);
+      settle?.(decision);
+      return;
+    }
+    settle?.(decision);
+    for (const effect of decision.effects) await run(effect);
+  }
+
+  async function run(effect: AccountEffect): Promise<void> {
+    switch (effect.type) {
+      case 'block_access':
+        await quick.blockAccess(accountId);
+        return;
+      case 'restore_access':
+        await quick.restoreAccess(accountId);
+        return;
+      case 'remove_configuration':
+        await quick.removeConfiguration(accountId);
+        return;
+      case 'restore_configuration':
+        await quick.restoreConfiguration(accountId);
+        return;
+      case 'delete_data':
+        await quick.backupTenant(accountId);
+        await cascade.deleteTenantData(accountId);
+        await apply({ type: 'deletion_completed', at: Date.now() });
+        return;
+      case 'purge_backup':
+        await quick.purgeTenant(accountId);
+        return;
+      case 'notify':
+        await quick.enqueueNotification({
+          accountId,
+          kind: effect.kind,
+          // The deletion notice was held back under this key by backupTenant; others are per state episode.
+          dedupeKey:
+            effect.kind === 'deletion_done' ? 'deletion_done' : `${effect.kind}:${lifecycle.transitions.length}`,
+        });
+        return;
+    }
+  }
+
+  const historyIsLong = (): boolean =>
+    workflowInfo().continueAsNewSuggested ||
+    (input.continueAsNewAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterEvents);
+
+  publish();
+  while (lifecycle.state !== 'purged') {
+    const pending = inbox.shift();
+    if (pending) {
+      await apply(pending.event, pending.settle);
+      continue;
+    }
+    const wakeAt = nextWakeAt(lifecycle);
+    if (wakeAt !== undefined && wakeAt <= Date.now()) {
+      await apply({ type: 'deadline_reached', at: Date.now() });
+      continue;
+    }
+    if (historyIsLong()) {
+      // Update handlers finish as soon as the inbox is empty; a message arriving meanwhile is handled first.
+      await condition(() => inbox.length > 0 || allHandlersFinished());
+      if (inbox.length === 0) {
+        await continueAsNew<typeof accountWorkflow>({ ...input, lifecycle });
+      }
+      continue;
+    }
+    await condition(() => inbox.length > 0, wakeAt === undefined ? undefined : wakeAt - Date.now());
+  }
+  await condition(allHandlersFinished);
+  return {
+    accountId,
+    finalState: 'purged',
+    transitions: lifecycle.transitions.length,
+    purgedAt: new Date(lifecycle.stateSince).toISOString(),
+  };
+}

@@ -1,0 +1,179 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createAccountActivities, openBackup } from '../../src/activities/account-activities';
+import { loadTenantKey } from '../../src/db/tenant-keys';
+import { TENANT_DATA_TABLES } from '../../src/db/tenant-tables';
+import { createLogger } from '../../src/logger';
+import { testSql, truncateAll } from '../helpers/db';
+import { databaseDigest, rowsOfAccount, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants';
+
+const sql = testSql();
+const logger = createLogger('silent');
+
+/** Runs `first`, then `again`, and asserts the second run changed no row anywhere. */
+async function expectIdempotent(first: () => Promise<unknown>, again: () => Promise<unknown> = first): Promise<void> {
+  await first();
+  const before = await databaseDigest(sql);
+  await again();
+  expect(await databaseDigest(sql)).toEqual(before);
+}
+
+describe('account activities', () => {
+  const activities = createAccountActivities({ sql, masterKey: TEST_MASTER_KEY, logger, deleteBatchSize: 7 });
+  /** The cascade heartbeats, so it runs inside a real activity context (heartbeats, cancellation). */
+  const deleteTenantData = (accountId: string): Promise<{ deleted: Record<string, number> }> =>
+    new MockActivityEnvironment().run(activities.deleteTenantData, accountId);
+
+  beforeEach(() => truncateAll(sql));
+  afterAll(() => sql.end());
+
+  it('recordAccountState mirrors the state and audits the transition once', async () => {
+    const t = await seedTenant(sql);
+    const input = {
+      accountId: t.accountId,
+      state: 'suspended' as const,
+      plan: 'trial' as const,
+      suspendedReason: 'trial_expired' as const,
+      stateSince: Date.parse('2026-01-15T00:00:00Z'),
+      transitionIndex: 1,
+      from: 'trial' as const,
+      cause: 'trial_expired',
+    };
+    await expectIdempotent(() => activities.recordAccountState(input));
+    const [account] = await sql`select state, suspended_reason, state_since from accounts where id = ${t.accountId}`;
+    expect(account).toEqual({
+      state: 'suspended',
+      suspendedReason: 'trial_expired',
+      stateSince: new Date('2026-01-15T00:00:00Z'),
+    });
+    const audit = await sql`select action from audit_log where account_id = ${t.accountId}`;
+    expect(audit).toEqual([{ action: 'account.trial_to_suspended' }]);
+  });
+
+  it('blockAccess revokes sessions and blocks; restoreAccess unblocks and leaves sessions revoked', async () => {
+    const t = await seedTenant(sql, { agents: 1, sessionsPerUser: 3 });
+    const other = await seedTenant(sql);
+    await expectIdempotent(() => activities.blockAccess(t.accountId));
+    const [live] =
+      await sql`select count(*)::int as n from sessions where account_id = ${t.accountId} and revoked_at is null`;
+    expect(live?.n).toBe(0);
+    const [blocked] = await sql`select access_blocked_at from accounts where id = ${t.accountId}`;
+    expect(blocked?.accessBlockedAt).toBeInstanceOf(Date);
+    const [otherLive] =
+      await sql`select count(*)::int as n from sessions where account_id = ${other.accountId} and revoked_at is null`;
+    expect(otherLive?.n).toBe(6);
+
+    await expectIdempotent(() => activities.restoreAccess(t.accountId));
+    const [restored] = await sql`select access_blocked_at from accounts where id = ${t.accountId}`;
+    expect(restored?.accessBlockedAt).toBeNull();
+    const [stillRevoked] =
+      await sql`select count(*)::int as n from sessions where account_id = ${t.accountId} and revoked_at is null`;
+    expect(stillRevoked?.n).toBe(0);
+  });
+
+  it('removeConfiguration stashes domain and settings encrypted; restoreConfiguration puts them back', async () => {
+    const t = await seedTenant(sql);
+    const [settingsBefore] = await sql`select settings from account_settings where account_id = ${t.accountId}`;
+    await expectIdempotent(() => activities.removeConfiguration(t.accountId));
+    expect(await sql`select 1 from account_domains where subdomain = ${t.subdomain}`).toHaveLength(0);
+    expect(await sql`select 1 from account_settings where account_id = ${t.accountId}`).toHaveLength(0);
+    const [stash] = await sql<
+      { sealed: Buffer }[]
+    >`select sealed from configuration_stashes where account_id = ${t.accountId}`;
+    expect(stash?.sealed.includes(Buffer.from(t.subdomain))).toBe(false);
+    expect(await sql`select 1 from users where account_id = ${t.accountId}`).not.toHaveLength(0);
+
+    await expectIdempotent(() => activities.restoreConfiguration(t.accountId));
+    expect(await sql`select account_id from account_domains where subdomain = ${t.subdomain}`).toEqual([
+      { accountId: t.accountId },
+    ]);
+    const [settingsAfter] = await sql`select settings from account_settings where account_id = ${t.accountId}`;
+    expect(settingsAfter).toEqual(settingsBefore);
+    expect(await sql`select 1 from configuration_stashes where account_id = ${t.accountId}`).toHaveLength(0);
+  });
+
+  it('backupTenant seals every live row once, and the backup opens with the tenant key', async () => {
+    const t = await seedTenant(sql, { agents: 3 });
+    const counts = await rowsOfAccount(sql, t.accountId);
+    await expectIdempotent(() => activities.backupTenant(t.accountId));
+    const [backup] = await sql<{ sealed: Buffer; rowCounts: Record<string, number> }[]>`
+      select sealed, row_counts from account_backups where account_id = ${t.accountId}`;
+    expect(backup?.sealed.includes(Buffer.from(t.ownerEmail))).toBe(false);
+    for (const table of TENANT_DATA_TABLES) {
+      if (table !== 'notification_outbox') expect(backup?.rowCounts[table]).toBe(counts[table]);
+    }
+    const key = await loadTenantKey(sql, TEST_MASTER_KEY, t.accountId);
+    const opened = openBackup(key!, t.accountId, backup!.sealed);
+    expect(opened.tables.users).toHaveLength(4);
+    expect(JSON.stringify(opened.tables.users)).toContain(t.ownerEmail);
+  });
+
+  it('deleteTenantData refuses to run without a backup', async () => {
+    const t = await seedTenant(sql);
+    await expect(deleteTenantData(t.accountId)).rejects.toMatchObject({ type: 'BACKUP_MISSING' });
+  });
+
+  it('deleteTenantData interrupted mid-way and re-run leaves no live rows and other tenants intact', async () => {
+    const t = await seedTenant(sql, { agents: 20, sessionsPerUser: 3 });
+    const other = await seedTenant(sql, { agents: 5 });
+    const otherBefore = await rowsOfAccount(sql, other.accountId);
+    await activities.backupTenant(t.accountId);
+
+    const env = new MockActivityEnvironment();
+    let heartbeats = 0;
+    env.on('heartbeat', () => {
+      heartbeats += 1;
+      if (heartbeats === 3) env.cancel();
+    });
+    await expect(env.run(activities.deleteTenantData, t.accountId)).rejects.toThrow(/interrupted/);
+    const [sessionsLeft] = await sql`select count(*)::int as n from sessions where account_id = ${t.accountId}`;
+    expect(sessionsLeft?.n).toBeGreaterThan(0);
+
+    const { deleted } = await deleteTenantData(t.accountId);
+    expect(deleted.users).toBe(21);
+    const left = await rowsOfAccount(sql, t.accountId);
+    for (const table of TENANT_DATA_TABLES) {
+      expect({ table, rows: left[table] }).toEqual({ table, rows: table === 'notification_outbox' ? 1 : 0 });
+    }
+    expect(await rowsOfAccount(sql, other.accountId)).toEqual(otherBefore);
+    const [held] = await sql`select kind, status from notification_outbox where account_id = ${t.accountId}`;
+    expect(held).toEqual({ kind: 'deletion_done', status: 'held' });
+
+    const before = await databaseDigest(sql);
+    await deleteTenantData(t.accountId);
+    expect(await databaseDigest(sql)).toEqual(before);
+    const audit =
+      await sql`select count(*)::int as n from audit_log where account_id = ${t.accountId} and action = 'account.data_deleted'`;
+    expect(audit[0]?.n).toBe(1);
+  });
+
+  it('purgeTenant destroys the key first, then everything but the content-free record', async () => {
+    const t = await seedTenant(sql);
+    await activities.backupTenant(t.accountId);
+    await deleteTenantData(t.accountId);
+    await expectIdempotent(() => activities.purgeTenant(t.accountId));
+    const left = await rowsOfAccount(sql, t.accountId);
+    const nonZero = Object.entries(left)
+      .filter(([, n]) => n > 0)
+      .map(([table]) => table);
+    expect(nonZero.sort()).toEqual(['audit_log', 'purged_accounts']);
+    const audit =
+      await sql`select actor, action, target_id, client_ip from audit_log where account_id = ${t.accountId}`;
+    expect(JSON.stringify(audit)).not.toContain(t.ownerEmail);
+  });
+
+  it('enqueueNotification queues once per key with the owner as recipient, and releases the held deletion notice', async () => {
+    const t = await seedTenant(sql);
+    const input = { accountId: t.accountId, kind: 'suspended' as const, dedupeKey: 'suspended:1' };
+    await expectIdempotent(() => activities.enqueueNotification(input));
+    const rows = await sql`select kind, status, recipient from notification_outbox where account_id = ${t.accountId}`;
+    expect(rows).toEqual([{ kind: 'suspended', status: 'pending', recipient: t.ownerEmail }]);
+
+    await activities.backupTenant(t.accountId);
+    await deleteTenantData(t.accountId);
+    await expectIdempotent(() =>
+      activities.enqueueNotification({ accountId: t.accountId, kind: 'deletion_done', dedupeKey: 'deletion_done' }),
+    );
+    const [notice] = await sql`select status, recipient from notification_outbox where account_id = ${t.accountId}`;
+    expect(notice).toEqual({ status: 'pending', recipient: t.ownerEmail });
+  });
+});
