@@ -14,6 +14,8 @@ import { readProvisionManifest } from './embedded/provision-manifest';
 import { startDevServer, startTestServerAsTemporal } from './embedded/temporal-server';
 import type { EmbeddedTemporal } from './embedded/temporal-server';
 import { createLogger } from './logger';
+import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
+import { createLogSender } from './notifications/sender';
 import { onShutdownSignal } from './shutdown';
 import { createTemporalClient } from './temporal/client';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
@@ -80,6 +82,8 @@ async function main(): Promise<void> {
       worker.shutdown();
       await workerDone;
     });
+    const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
+    stops.push(() => outbox.stop());
 
     const temporal = createTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => temporal.connection.close());

@@ -3,6 +3,8 @@ import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from './config-or-exit';
 import { createSql } from './db/client';
 import { createLogger } from './logger';
+import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
+import { createLogSender } from './notifications/sender';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
 
 async function main(): Promise<void> {
@@ -19,8 +21,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress ?? 'localhost:7233' });
   try {
     const worker = await createLetheWorker({ connection, namespace: config.temporalNamespace, config, sql, logger });
+    const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
     logger.info({ taskQueue: worker.options.taskQueue }, 'worker running');
     await worker.run();
+    await outbox.stop();
     logger.info('worker stopped');
   } finally {
     await connection.close();

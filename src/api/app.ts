@@ -7,7 +7,13 @@ import { accessLog } from './middleware/access-log';
 import { requestId } from './middleware/request-id';
 import { ProblemError } from './problem';
 import { DOCS_CSP, docsRoutes } from './routes/docs';
+import { accountRoutes } from './routes/accounts';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { billingRoutes } from './routes/billing';
+import { supportRoutes } from './routes/support';
 import { systemRoutes } from './routes/system';
+import { tenantRoutes } from './routes/tenants';
 import { createRouter } from './validation';
 
 /** Largest accepted request body; tickets with base64 attachments are the biggest legitimate ones. */
@@ -54,6 +60,18 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', systemRoutes(deps));
   app.route('/', docsRoutes());
+  app.route('/', accountRoutes(deps));
+  app.route('/', billingRoutes(deps));
+  app.route('/', supportRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  app.route('/', tenantRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A session token from /v1/auth/login, or an operator token (OPERATOR_TOKENS) for support routes',
+  });
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: OPENAPI_INFO });
 

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ERROR_CODES } from '../domain/error-codes';
 import type { Logger } from '../logger';
+import { LifecycleRefusedError } from '../temporal/account-client';
 import type { AppEnv } from './deps';
 import { ProblemError, PROBLEM_CONTENT_TYPE, problemBody } from './problem';
 
@@ -18,6 +19,9 @@ export function toProblem(error: unknown): ProblemError | undefined {
     }
     if (error.status === 401) return new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
     return new ProblemError(error.status, ERROR_CODES.HTTP_ERROR, error.message || 'Request refused');
+  }
+  if (error instanceof LifecycleRefusedError) {
+    return new ProblemError(409, error.code, 'The account’s state does not allow this');
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'Not found');

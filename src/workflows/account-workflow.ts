@@ -33,6 +33,8 @@ export interface AccountWorkflowInput {
   accountId: string;
   /** Fixed at start: a configuration change never rewrites a running account's schedule. */
   policy: LifecyclePolicy;
+  /** Epoch ms the account was created (the API's clock); the trial runs from here. Defaults to workflow start. */
+  startedAt?: number;
   /** Carried across continue-as-new (with its seen billing event ids). */
   lifecycle?: AccountLifecycle;
   /** Continue-as-new once history is this long even if the server has not suggested it (tests force it low). */
@@ -71,7 +73,7 @@ interface Pending {
  */
 export async function accountWorkflow(input: AccountWorkflowInput): Promise<AccountWorkflowResult> {
   const { accountId, policy } = input;
-  let lifecycle = input.lifecycle ?? startLifecycle(Date.now(), policy);
+  let lifecycle = input.lifecycle ?? startLifecycle(input.startedAt ?? Date.now(), policy);
   const inbox: Pending[] = [];
 
   const submit = (event: AccountEvent): Promise<Decision> =>

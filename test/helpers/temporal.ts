@@ -1,6 +1,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/temporal/worker-factory';
 
 let runtimeInstalled = false;
@@ -28,7 +30,9 @@ export async function createTimeSkippingEnv(): Promise<{ env: TestWorkflowEnviro
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
-  return { env, startMs: Date.now() - started };
+  const startMs = Date.now() - started;
+  await registerSearchAttributes(env);
+  return { env, startMs };
 }
 
 /** An environment on the run's dev server (visibility works there; time does not skip). */
@@ -38,6 +42,21 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createFromExistingServer({ address });
 }
+
+/** The test server, like any cluster, refuses upserts of search attributes it does not know. */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.entries(CUSTOM_SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_VALUE_TYPES[type]]),
+    ),
+  });
+}
+
+const INDEXED_VALUE_TYPES = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+} as const;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

@@ -1,0 +1,93 @@
+import { createRoute } from '@hono/zod-openapi';
+import { findAccount } from '../../db/accounts';
+import { insertAudit } from '../../db/audit';
+import { ERROR_CODES } from '../../domain/error-codes';
+import { reactivateAccount, requestAccountDeletion } from '../../temporal/account-client';
+import { clientIp } from '../client-ip';
+import type { AppDeps } from '../deps';
+import { authenticate } from '../middleware/auth';
+import type { AuthEnv } from '../middleware/auth';
+import { ProblemError } from '../problem';
+import { AccountViewSchema, SupportRequestSchema } from '../schemas/account-schemas';
+import { bearerSecurity, problem, UuidParam } from '../schemas/common';
+import { createRouter } from '../validation';
+
+const supportRequest = {
+  params: UuidParam,
+  body: { required: true, content: { 'application/json': { schema: SupportRequestSchema } } },
+};
+const supportErrors = {
+  400: problem('Invalid input'),
+  401: problem('Operator token required'),
+  404: problem('No such account'),
+  409: problem('The account’s state does not allow it, with the code (NOT_SUSPENDED, DELETION_IN_PROGRESS, …)'),
+  503: problem('Temporal unreachable; nothing was changed'),
+};
+const viewContent = { 'application/json': { schema: AccountViewSchema } };
+
+const reactivate = createRoute({
+  method: 'post',
+  path: '/v1/support/accounts/{id}/reactivate',
+  tags: ['support'],
+  summary: 'Reactivate a suspended or removed account at the owner’s request (chat or email)',
+  security: bearerSecurity,
+  request: supportRequest,
+  responses: { 200: { description: 'Reactivated', content: viewContent }, ...supportErrors },
+});
+
+const deletion = createRoute({
+  method: 'post',
+  path: '/v1/support/accounts/{id}/deletion',
+  tags: ['support'],
+  summary: 'Delete an account now at the owner’s request (chat or email)',
+  security: bearerSecurity,
+  request: supportRequest,
+  responses: { 202: { description: 'Deletion under way', content: viewContent }, ...supportErrors },
+});
+
+/** Support staff acting on what owners asked for by chat or email; authenticated by OPERATOR_TOKENS. */
+export function supportRoutes(deps: AppDeps) {
+  const { sql, temporal } = deps;
+  const router = createRouter<AuthEnv>();
+  router.use('/v1/support/*', authenticate(deps, ['operator']));
+
+  const account = async (id: string) => {
+    const found = await findAccount(sql, id);
+    if (!found) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
+    return found;
+  };
+
+  router.openapi(reactivate, async (c) => {
+    const { id } = c.req.valid('param');
+    const { channel, reference } = c.req.valid('json');
+    const { subdomain } = await account(id);
+    const view = await reactivateAccount(temporal.client, id, { channel });
+    await insertAudit(sql, {
+      accountId: id,
+      actor: 'operator',
+      action: `support.reactivated_${channel}`,
+      targetId: id,
+      clientIp: clientIp(c),
+      reference,
+    });
+    return c.json({ ...view, subdomain }, 200);
+  });
+
+  router.openapi(deletion, async (c) => {
+    const { id } = c.req.valid('param');
+    const { channel, reference } = c.req.valid('json');
+    const { subdomain } = await account(id);
+    const view = await requestAccountDeletion(temporal.client, id, { by: 'support' });
+    await insertAudit(sql, {
+      accountId: id,
+      actor: 'operator',
+      action: `support.deletion_requested_${channel}`,
+      targetId: id,
+      clientIp: clientIp(c),
+      reference,
+    });
+    return c.json({ ...view, subdomain }, 202);
+  });
+
+  return router;
+}

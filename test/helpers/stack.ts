@@ -1,0 +1,98 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { startHttpServer } from '../../src/api/http-server';
+import type { RunningServer } from '../../src/api/http-server';
+import type { Config } from '../../src/config';
+import type { Sql } from '../../src/db/client';
+import { createLogger } from '../../src/logger';
+import { createTemporalClient } from '../../src/temporal/client';
+import type { TemporalClient } from '../../src/temporal/client';
+import { createLetheWorker } from '../../src/temporal/worker-factory';
+import { signWebhook } from '../../src/security/webhook-signature';
+import { testConfig, TEST_ENV } from './config';
+import { testSql } from './db';
+import { quietRuntime, workflowBundle } from './temporal';
+
+/** The real stack for end-to-end tests: HTTP server, worker and client on the dev server, PostgreSQL. */
+export interface Stack {
+  config: Config;
+  sql: Sql;
+  temporal: TemporalClient;
+  server: RunningServer;
+  worker: Worker;
+  http(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
+  operator: Record<string, string>;
+  billing(event: unknown, options?: { secret?: string; at?: number }): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  quietRuntime();
+  const config = testConfig(env);
+  const sql = testSql();
+  const address = process.env.TEMPORAL_ADDRESS ?? '';
+  const temporal = createTemporalClient(address, 'default');
+  const connection = await NativeConnection.connect({ address });
+  const logger = createLogger('silent');
+  const worker = await createLetheWorker({
+    connection,
+    namespace: 'default',
+    workflowBundle: await workflowBundle(),
+    config,
+    sql,
+    logger,
+  });
+  const running = worker.run();
+  const server = await startHttpServer({ config, logger, sql, temporal }, 0, '127.0.0.1');
+  const operator = { authorization: `Bearer ${TEST_ENV.OPERATOR_TOKENS.split(',')[0]}` };
+
+  async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  return {
+    config,
+    sql,
+    temporal,
+    server,
+    worker,
+    http,
+    operator,
+    billing(event, options = {}) {
+      const raw = JSON.stringify(event);
+      const t = options.at ?? Math.floor(Date.now() / 1000);
+      return http('POST', '/v1/billing/events', raw, {
+        'lethe-signature': signWebhook(options.secret ?? config.billingWebhookSecret, raw, t),
+      });
+    },
+    async stop() {
+      await server.close(1_000);
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.connection.close();
+      await sql.end();
+    },
+  };
+}
+
+/** Polls `read` until `check` holds (real timers on the dev server have about a second of granularity). */
+export async function until<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

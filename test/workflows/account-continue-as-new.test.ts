@@ -1,0 +1,103 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createLogger } from '../../src/logger';
+import { accountWorkflowId, TASK_QUEUE } from '../../src/temporal/ids';
+import { createLetheWorker } from '../../src/temporal/worker-factory';
+import { accountWorkflow } from '../../src/workflows';
+import { paymentFailedSignal, paymentSucceededSignal, viewQuery } from '../../src/workflows/account-messages';
+import type { AccountView } from '../../src/workflows/account-view';
+import { testConfig } from '../helpers/config';
+import { testSql } from '../helpers/db';
+import { createDevServerEnv, workflowBundle } from '../helpers/temporal';
+import { seedTenant } from '../helpers/tenants';
+
+// On the dev server (a real Temporal server) rather than the Java test server: the latter loses track of its
+// time-skipping lock when signals race a continue-as-new, which made this test hang now and then.
+describe('accountWorkflow continue-as-new', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const sql = testSql();
+
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    worker = await createLetheWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      workflowBundle: await workflowBundle(),
+      config: testConfig(),
+      sql,
+      logger: createLogger('silent'),
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await sql.end();
+  });
+
+  async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await read();
+      if (check(value) || Date.now() > deadline) return value;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('continues as new with its state and its seen billing ids, losing no signal', async () => {
+    const t = await seedTenant(sql);
+    const day = 86_400_000;
+    const handle = await env.client.workflow.start(accountWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: accountWorkflowId(t.accountId),
+      args: [
+        {
+          accountId: t.accountId,
+          policy: {
+            trialPeriodMs: 14 * day,
+            paymentGracePeriodMs: 7 * day,
+            suspensionPeriodMs: 60 * day,
+            removalPeriodMs: 30 * day,
+            backupRetentionPeriodMs: 30 * day,
+            reactivationWindowMs: 7 * day,
+          },
+          continueAsNewAfterEvents: 20,
+        },
+      ],
+    });
+    const firstRun = (await handle.describe()).runId;
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    // Sent without waiting: some arrive while a run is continuing as new, and none may be lost.
+    await latest.signal(paymentSucceededSignal, { eventId: 'evt_a' });
+    for (let i = 0; i < 6; i++) {
+      await latest.signal(paymentFailedSignal, { eventId: `evt_f${i}` });
+      await latest.signal(paymentSucceededSignal, { eventId: `evt_s${i}` });
+    }
+    const view = await eventually(
+      () => latest.query(viewQuery),
+      (v: AccountView) => v.transitions.length === 13,
+    );
+    expect(view.state).toBe('active');
+    expect(view.transitions).toHaveLength(13);
+    const described = await eventually(
+      () => latest.describe(),
+      (d) => d.runId !== firstRun,
+    );
+    expect(described.runId).not.toBe(firstRun);
+
+    // Events seen before continue-as-new are remembered by the new run.
+    await latest.signal(paymentFailedSignal, { eventId: 'evt_f0' });
+    await latest.signal(paymentFailedSignal, { eventId: 'evt_f5' });
+    await latest.signal(paymentFailedSignal, { eventId: 'evt_new' });
+    const after = await eventually(
+      () => latest.query(viewQuery),
+      (v: AccountView) => v.state === 'past_due',
+    );
+    expect(after.transitions).toHaveLength(14);
+    await latest.terminate('test done');
+  });
+});
