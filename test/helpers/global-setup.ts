@@ -24,18 +24,35 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`Temporal CLI unavailable: ${manifest.temporalCli.detail}`);
 
   const started = Date.now();
-  const [postgres, devServer] = await Promise.all([
+  // jest skips globalTeardown when globalSetup throws: whatever did start is stopped here, or it would outlive us.
+  const [pg, dev] = await Promise.allSettled([
     startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'lethe-test-pg-')), persistent: false }),
     startDevServer({ executable: manifest.temporalCli.path, headless: true }),
   ]);
+  if (pg.status === 'rejected' || dev.status === 'rejected') {
+    await Promise.allSettled([
+      pg.status === 'fulfilled' && pg.value.stop(),
+      dev.status === 'fulfilled' && dev.value.stop(),
+    ]);
+    throw pg.status === 'rejected' ? pg.reason : (dev as PromiseRejectedResult).reason;
+  }
+  const postgres = pg.value;
+  const devServer = dev.value;
   setTestServers({ postgres, devServer });
 
-  const databaseUrl = await postgres.createDatabase('lethe_test');
-  const sql = createSql(databaseUrl, { max: 1 });
+  let databaseUrl: string;
   try {
-    await migrate(sql);
-  } finally {
-    await sql.end();
+    databaseUrl = await postgres.createDatabase('lethe_test');
+    const sql = createSql(databaseUrl, { max: 1 });
+    try {
+      await migrate(sql);
+    } finally {
+      await sql.end();
+    }
+  } catch (error) {
+    setTestServers(undefined);
+    await Promise.allSettled([postgres.stop(), devServer.stop()]);
+    throw error;
   }
 
   process.env.DATABASE_URL = databaseUrl;
