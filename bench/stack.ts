@@ -107,8 +107,8 @@ export interface AppStack {
   worker: Worker;
   server: RunningServer;
   operatorHeaders: Record<string, string>;
-  /** Stops the API, drains the worker and closes their connections (also registered with the Cleanup). */
-  stop(): Promise<void>;
+  /** Stops the API and the outbox, drains the worker (also registered with the Cleanup); the client stays. */
+  stopServing(): Promise<void>;
 }
 
 export async function startBase(cleanup: Cleanup): Promise<BenchBase> {
@@ -127,7 +127,10 @@ export async function startBase(cleanup: Cleanup): Promise<BenchBase> {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
   const pgDir = mkdtempSync(join(tmpdir(), 'lethe-bench-pg-'));
-  cleanup.add('PostgreSQL data directory', () => Promise.resolve(rmSync(pgDir, { recursive: true, force: true })));
+  cleanup.add('PostgreSQL data directory', () => {
+    rmSync(pgDir, { recursive: true, force: true });
+    return Promise.resolve();
+  });
   const t0 = now();
   const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
     const value = await p;
@@ -216,7 +219,7 @@ export async function startApp(base: BenchBase, cleanup: Cleanup): Promise<AppSt
   const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
   const stopOutbox = cleanup.add('outbox dispatcher', () => outbox.stop());
   const temporal = createTemporalClient(devServer.address, config.temporalNamespace);
-  const closeClient = cleanup.add('Temporal client', () => temporal.connection.close());
+  cleanup.add('Temporal client', () => temporal.connection.close());
   const server = await startHttpServer({ config, logger, sql, temporal }, 0, '127.0.0.1');
   const closeServer = cleanup.add('HTTP server', () => server.close(2_000));
   return {
@@ -224,12 +227,11 @@ export async function startApp(base: BenchBase, cleanup: Cleanup): Promise<AppSt
     worker,
     server,
     operatorHeaders: { authorization: `Bearer ${base.secrets.OPERATOR_TOKENS}` },
-    async stop() {
+    async stopServing() {
       await closeServer();
       await stopOutbox();
       await stopWorker();
       await closeConnection();
-      await closeClient();
     },
   };
 }
