@@ -1,9 +1,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker-factory';
+import type { Sql } from '../../src/db/client';
+import { createLogger } from '../../src/logger';
+import { createLetheWorker, WORKFLOWS_PATH } from '../../src/temporal/worker-factory';
+import { testConfig } from './config';
 
 let runtimeInstalled = false;
 
@@ -65,3 +68,29 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   return bundle;
 }
+
+/** A real Lethe worker on a test environment, running until `stop()`. */
+export async function runTestWorker(
+  env: TestWorkflowEnvironment,
+  sql: Sql,
+): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const worker = await createLetheWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    workflowBundle: await workflowBundle(),
+    config: testConfig(),
+    sql,
+    logger: createLogger('silent'),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** The design's default periods (14d trial, 7d grace, 60d, 30d, 30d; 7d reactivation), from the real loader. */
+export const DEFAULT_POLICY = testConfig().lifecycle;

@@ -1,40 +1,26 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createLogger } from '../../src/logger';
 import { accountWorkflowId, TASK_QUEUE } from '../../src/temporal/ids';
-import { createLetheWorker } from '../../src/temporal/worker-factory';
 import { accountWorkflow } from '../../src/workflows';
 import { paymentFailedSignal, paymentSucceededSignal, viewQuery } from '../../src/workflows/account-messages';
 import type { AccountView } from '../../src/workflows/account-view';
-import { testConfig } from '../helpers/config';
 import { testSql } from '../helpers/db';
-import { createDevServerEnv, workflowBundle } from '../helpers/temporal';
+import { createDevServerEnv, DEFAULT_POLICY, runTestWorker } from '../helpers/temporal';
 import { seedTenant } from '../helpers/tenants';
 
 // On the dev server (a real Temporal server) rather than the Java test server: the latter loses track of its
 // time-skipping lock when signals race a continue-as-new, which made this test hang now and then.
 describe('accountWorkflow continue-as-new', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: Awaited<ReturnType<typeof runTestWorker>>;
   const sql = testSql();
 
   beforeAll(async () => {
     env = await createDevServerEnv();
-    worker = await createLetheWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      workflowBundle: await workflowBundle(),
-      config: testConfig(),
-      sql,
-      logger: createLogger('silent'),
-    });
-    running = worker.run();
+    worker = await runTestWorker(env, sql);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await env?.teardown();
     await sql.end();
   });
@@ -50,21 +36,13 @@ describe('accountWorkflow continue-as-new', () => {
 
   it('continues as new with its state and its seen billing ids, losing no signal', async () => {
     const t = await seedTenant(sql);
-    const day = 86_400_000;
     const handle = await env.client.workflow.start(accountWorkflow, {
       taskQueue: TASK_QUEUE,
       workflowId: accountWorkflowId(t.accountId),
       args: [
         {
           accountId: t.accountId,
-          policy: {
-            trialPeriodMs: 14 * day,
-            paymentGracePeriodMs: 7 * day,
-            suspensionPeriodMs: 60 * day,
-            removalPeriodMs: 30 * day,
-            backupRetentionPeriodMs: 30 * day,
-            reactivationWindowMs: 7 * day,
-          },
+          policy: DEFAULT_POLICY,
           continueAsNewAfterEvents: 20,
         },
       ],

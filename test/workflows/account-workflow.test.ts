@@ -4,11 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { LifecyclePolicy } from '../../src/domain/account-lifecycle';
-import { createLogger } from '../../src/logger';
 import { accountWorkflowId, TASK_QUEUE } from '../../src/temporal/ids';
-import { createLetheWorker } from '../../src/temporal/worker-factory';
 import { accountWorkflow } from '../../src/workflows';
 import {
   paymentFailedSignal,
@@ -18,45 +14,26 @@ import {
   viewQuery,
 } from '../../src/workflows/account-messages';
 import type { AccountView } from '../../src/workflows/account-view';
-import { testConfig } from '../helpers/config';
 import { testSql, truncateAll } from '../helpers/db';
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv, DEFAULT_POLICY, runTestWorker } from '../helpers/temporal';
 import { rowsOfAccount, seedTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
 const DAY = 86_400_000;
-const DEFAULT_POLICY: LifecyclePolicy = {
-  trialPeriodMs: 14 * DAY,
-  paymentGracePeriodMs: 7 * DAY,
-  suspensionPeriodMs: 60 * DAY,
-  removalPeriodMs: 30 * DAY,
-  backupRetentionPeriodMs: 30 * DAY,
-  reactivationWindowMs: 7 * DAY,
-};
 const FIXTURES = join(__dirname, '..', 'fixtures', 'histories');
 
 describe('accountWorkflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: Awaited<ReturnType<typeof runTestWorker>>;
   const sql = testSql();
 
   beforeAll(async () => {
     ({ env } = await createTimeSkippingEnv());
-    worker = await createLetheWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      workflowBundle: await workflowBundle(),
-      config: testConfig(),
-      sql,
-      logger: createLogger('silent'),
-    });
-    running = worker.run();
+    worker = await runTestWorker(env, sql);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await env?.teardown();
     await sql.end();
   });
