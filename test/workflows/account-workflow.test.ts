@@ -126,6 +126,15 @@ describe('accountWorkflow on the time-skipping server', () => {
     expect(await eventually(domains, (rows) => rows.length === 0)).toHaveLength(0);
     expect(await sql`select 1 from users where account_id = ${t.accountId}`).not.toHaveLength(0);
 
+    const kinds = () => sql<{ kind: string }[]>`
+      select kind from notification_outbox where account_id = ${t.accountId} order by created_at, kind`;
+    expect((await eventually(kinds, (rows) => rows.length === 4)).map((r) => r.kind)).toEqual([
+      'trial_ending',
+      'suspended',
+      'removal_pending',
+      'removed',
+    ]);
+
     await env.sleep('30 days');
     const deleted = await viewWhen(handle, (v) => v.state === 'deleted');
     expect(Date.parse(deleted.deadlines.purgeAt!)).toBeGreaterThanOrEqual(createdAt + 134 * DAY);
