@@ -4,11 +4,16 @@ import { ERROR_CODES } from '../domain/error-codes';
 import type { AppDeps, AppEnv } from './deps';
 import { createErrorHandler } from './error-handler';
 import { accessLog } from './middleware/access-log';
+import { clientAddress } from './middleware/client-address';
 import { requestId } from './middleware/request-id';
 import { ProblemError } from './problem';
 import { DOCS_CSP, docsRoutes } from './routes/docs';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
+import { agentRoutes } from './routes/agents';
+import { auditLogRoutes } from './routes/audit-log';
+import { ipAllowlistRoutes } from './routes/ip-allowlist';
+import { meRoutes } from './routes/me';
 import { authRoutes } from './routes/auth';
 import { billingRoutes } from './routes/billing';
 import { supportRoutes } from './routes/support';
@@ -34,6 +39,7 @@ export function createApp(deps: AppDeps) {
   const app = createRouter<AppEnv>();
 
   app.use('*', requestId);
+  app.use('*', clientAddress(deps.config.trustedProxies));
   app.use('*', accessLog(logger));
   const headers = (contentSecurityPolicy: Record<string, string[]>) =>
     secureHeaders({
@@ -66,6 +72,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', tenantRoutes(deps));
+  app.route('/', agentRoutes(deps));
+  app.route('/', meRoutes(deps));
+  app.route('/', ipAllowlistRoutes(deps));
+  app.route('/', auditLogRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

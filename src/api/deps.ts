@@ -17,5 +17,7 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** Resolved once per request (socket peer or trusted proxy's X-Forwarded-For); null without a socket. */
+    clientIp: string | null;
   };
 }

@@ -6,6 +6,9 @@
 export const TENANT_DATA_TABLES = [
   'sessions',
   'api_tokens',
+  'recovery_codes',
+  'login_throttles',
+  'ip_allowlists',
   'notification_outbox',
   'billing_events',
   'configuration_stashes',

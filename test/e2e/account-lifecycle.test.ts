@@ -266,7 +266,8 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     expect((await login(a.subdomain, a.email, 'wrong password!!')).body.code).toBe('INVALID_CREDENTIALS');
     expect((await login('no-such-tenant', a.email)).body.code).toBe('INVALID_CREDENTIALS');
 
-    expect(await rowsOfAccount(stack.sql, a.id)).toMatchObject({ ...before, audit_log: expect.any(Number) });
+    // Only the trail of what was refused grows: the audit log and the failed-login counter.
+    expect(await rowsOfAccount(stack.sql, a.id)).toMatchObject({ ...before, audit_log: expect.any(Number), login_throttles: 1 });
     expect(await stateOf(a.id)).toBe('trial');
   });
 

@@ -1,13 +1,26 @@
 import { createMiddleware } from 'hono/factory';
+import { findIpAllowlist, findLiveApiToken, findSignInUser } from '../../db/credentials';
+import type { Role, SignInUser } from '../../db/credentials';
+import { findLiveSession } from '../../db/sessions';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { ErrorCode } from '../../domain/error-codes';
-import { findLiveSession } from '../../db/sessions';
-import type { SessionPrincipal } from '../../db/sessions';
+import { inRanges } from '../../security/client-address';
+import { verifyPasswordOrDummy } from '../../security/passwords';
 import { safeEqual } from '../../security/tokens';
 import type { AppDeps, AppEnv } from '../deps';
 import { ProblemError } from '../problem';
 
-export type Principal = { kind: 'operator' } | ({ kind: 'user' } & SessionPrincipal);
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  accountId: string;
+  role: Role;
+  /** How the request authenticated; a session id only for sessions (logout revokes it). */
+  via: 'session' | 'api_token' | 'basic_password' | 'basic_api_token';
+  sessionId?: string;
+}
+
+export type Principal = { kind: 'operator' } | UserPrincipal;
 
 export type AuthEnv = AppEnv & { Variables: { principal: Principal } };
 
@@ -25,32 +38,111 @@ export function refuseStanding(code: ErrorCode): never {
   throw new ProblemError(403, code, 'The account is not in good standing: logins and data requests are refused');
 }
 
-function bearer(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
+/** Refuses a client outside the account's IP allow-list (an empty list allows everyone). */
+export async function enforceIpAllowlist(deps: AppDeps, accountId: string, ip: string | null): Promise<void> {
+  const ranges = await findIpAllowlist(deps.sql, accountId);
+  if (ranges.length > 0 && (ip === null || !inRanges(ip, ranges))) {
+    throw new ProblemError(403, ERROR_CODES.IP_NOT_ALLOWED, 'Your address is not on this account’s allow-list');
+  }
+}
+
+const unauthenticated = () => new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Invalid or expired credentials');
+
+function parseBasic(header: string): { email: string; secret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { email: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } : undefined;
 }
 
 /**
- * Resolves `Authorization: Bearer <token>` to an operator (a token of OPERATOR_TOKENS) or a user session, and
- * refuses what `allow` does not list. Users of accounts not in good standing are refused with 403.
+ * Resolves the request's credentials (DESIGN §4): `Bearer` with an operator token, a session token or an API
+ * token, or `Basic` email:password / email:api-token with the tenant in `Lethe-Account`. Refuses kinds `allow` does
+ * not list, accounts not in good standing (403) and clients outside the account's IP allow-list (403).
  */
 export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    if (token === undefined) throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
-    let principal: Principal | undefined;
-    if (allow.includes('operator') && deps.config.operatorTokens.some((t) => safeEqual(t, token))) {
-      principal = { kind: 'operator' };
-    } else if (allow.includes('user') && token.startsWith('lsess_')) {
-      const session = await findLiveSession(deps.sql, token);
-      if (session) {
-        const problem = standingProblem(session.accountState, session.accessBlocked);
-        if (problem) refuseStanding(problem);
-        principal = { kind: 'user', ...session };
-      }
-    }
-    if (!principal) throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Invalid or expired credentials');
+    const header = c.req.header('authorization') ?? '';
+    const principal = await resolve(deps, header, c.req.header('lethe-account'), allow);
+    if (principal.kind === 'user') await enforceIpAllowlist(deps, principal.accountId, c.get('clientIp'));
     c.set('principal', principal);
+    await next();
+  });
+}
+
+async function resolve(
+  deps: AppDeps,
+  header: string,
+  accountHeader: string | undefined,
+  allow: readonly Principal['kind'][],
+): Promise<Principal> {
+  if (header === '') throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  if (bearer !== undefined) {
+    if (allow.includes('operator') && deps.config.operatorTokens.some((t) => safeEqual(t, bearer))) {
+      return { kind: 'operator' };
+    }
+    if (!allow.includes('user')) throw unauthenticated();
+    if (bearer.startsWith('lsess_')) {
+      const session = await findLiveSession(deps.sql, bearer);
+      if (!session) throw unauthenticated();
+      const problem = standingProblem(session.accountState, session.accessBlocked);
+      if (problem) refuseStanding(problem);
+      return {
+        kind: 'user',
+        userId: session.userId,
+        accountId: session.accountId,
+        role: session.role,
+        via: 'session',
+        sessionId: session.sessionId,
+      };
+    }
+    if (bearer.startsWith('lapi_')) {
+      const user = await findLiveApiToken(deps.sql, bearer);
+      if (!user) throw unauthenticated();
+      return userPrincipal(user, 'api_token');
+    }
+    throw unauthenticated();
+  }
+  const basic = parseBasic(header);
+  if (basic && allow.includes('user')) {
+    if (!accountHeader) {
+      throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Basic credentials need the Lethe-Account header');
+    }
+    const user = await findSignInUser(deps.sql, accountHeader, basic.email);
+    if (basic.secret.startsWith('lapi_')) {
+      const tokenUser = await findLiveApiToken(deps.sql, basic.secret);
+      if (!user || !tokenUser || tokenUser.id !== user.id) throw unauthenticated();
+      return userPrincipal(tokenUser, 'basic_api_token');
+    }
+    const ok = await verifyPasswordOrDummy(user?.passwordHash, basic.secret);
+    if (!user || !ok) throw unauthenticated();
+    if (user.totpSecretSealed !== null) {
+      throw new ProblemError(
+        401,
+        ERROR_CODES.BASIC_PASSWORD_WITH_2FA,
+        'This user has two-factor authentication: use an API token (Basic email:api-token) instead of the password',
+      );
+    }
+    return userPrincipal(user, 'basic_password');
+  }
+  throw unauthenticated();
+}
+
+function userPrincipal(user: SignInUser, via: UserPrincipal['via']): UserPrincipal {
+  const problem = standingProblem(user.accountState, user.accessBlocked);
+  if (problem) refuseStanding(problem);
+  return { kind: 'user', userId: user.id, accountId: user.accountId, role: user.role, via };
+}
+
+/** Refuses users whose role is not listed (operators pass: they act for support). */
+export function requireRole(...roles: Role[]) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const principal = c.get('principal');
+    if (principal.kind === 'user' && !roles.includes(principal.role)) {
+      throw new ProblemError(403, ERROR_CODES.FORBIDDEN, `Only ${roles.join(' or ')} may do this`);
+    }
     await next();
   });
 }

@@ -7,8 +7,8 @@ import { ERROR_CODES } from '../../domain/error-codes';
 import { hashPassword, verifyPassword } from '../../security/passwords';
 import { queryAccountView, requestAccountDeletion, startAccountWorkflow } from '../../temporal/account-client';
 import type { AccountView } from '../../workflows/account-view';
-import { clientIp } from '../client-ip';
 import type { AppDeps } from '../deps';
+import { hasTwoFactor, requireFreshTotp } from '../fresh-totp';
 import { authenticate } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
@@ -54,7 +54,8 @@ const ownerDeletion = createRoute({
   method: 'post',
   path: '/v1/accounts/{id}/deletion',
   tags: ['accounts'],
-  summary: 'The owner deletes the account now (password re-check; confirm with the subdomain)',
+  summary:
+    'The owner deletes the account now (password re-check, a fresh TOTP code when 2FA is on, confirm = subdomain)',
   security: bearerSecurity,
   request: {
     params: UuidParam,
@@ -111,7 +112,7 @@ export function accountRoutes(deps: AppDeps) {
       actor: `user:${created.ownerId}`,
       action: 'account.signed_up',
       targetId: created.accountId,
-      clientIp: clientIp(c),
+      clientIp: c.get('clientIp'),
     });
     return c.json({ account: withView(view, body.subdomain), ownerId: created.ownerId }, 201);
   });
@@ -146,13 +147,14 @@ export function accountRoutes(deps: AppDeps) {
     if (!owner || !(await verifyPassword(owner.passwordHash, body.password))) {
       throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Password re-check failed');
     }
+    if (await hasTwoFactor(deps, principal.userId)) await requireFreshTotp(deps, principal.userId, body.totp);
     const view = await requestAccountDeletion(temporal.client, id, { by: 'owner' });
     await insertAudit(sql, {
       accountId: id,
       actor: `user:${principal.userId}`,
       action: 'account.deletion_requested',
       targetId: id,
-      clientIp: clientIp(c),
+      clientIp: c.get('clientIp'),
     });
     return c.json(withView(view, account.subdomain), 202);
   });

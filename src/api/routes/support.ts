@@ -3,7 +3,6 @@ import { findAccount } from '../../db/accounts';
 import { insertAudit } from '../../db/audit';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { reactivateAccount, requestAccountDeletion } from '../../temporal/account-client';
-import { clientIp } from '../client-ip';
 import type { AppDeps } from '../deps';
 import { authenticate } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
@@ -67,7 +66,7 @@ export function supportRoutes(deps: AppDeps) {
       actor: 'operator',
       action: `support.reactivated_${channel}`,
       targetId: id,
-      clientIp: clientIp(c),
+      clientIp: c.get('clientIp'),
       reference,
     });
     return c.json({ ...view, subdomain }, 200);
@@ -83,7 +82,7 @@ export function supportRoutes(deps: AppDeps) {
       actor: 'operator',
       action: `support.deletion_requested_${channel}`,
       targetId: id,
-      clientIp: clientIp(c),
+      clientIp: c.get('clientIp'),
       reference,
     });
     return c.json({ ...view, subdomain }, 202);

@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps';
+import { authenticate, requireRole } from '../middleware/auth';
+import type { AuthEnv } from '../middleware/auth';
+import { bearerSecurity, problem } from '../schemas/common';
+import { AuditEntrySchema } from '../schemas/security-schemas';
+import { createRouter } from '../validation';
+import { tenantOf } from './tenant-of';
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/audit-log',
+  tags: ['security'],
+  summary: 'The account’s audit trail, newest first (owner, admin)',
+  security: bearerSecurity,
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      before: z.coerce
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .openapi({ description: 'Entries with a smaller id (paging)' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Entries',
+      content: { 'application/json': { schema: z.object({ entries: z.array(AuditEntrySchema) }) } },
+    },
+    403: problem('Role not allowed'),
+  },
+});
+
+export function auditLogRoutes(deps: AppDeps) {
+  const router = createRouter<AuthEnv>();
+  router.use('/v1/audit-log', authenticate(deps, ['user']), requireRole('owner', 'admin'));
+  router.openapi(list, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const { limit, before } = c.req.valid('query');
+    const rows = await deps.sql<
+      {
+        id: number;
+        actor: string;
+        action: string;
+        targetId: string | null;
+        clientIp: string | null;
+        reference: string | null;
+        createdAt: Date;
+      }[]
+    >`
+      select id::float8 as id, actor, action, target_id, host(client_ip) as client_ip, reference, created_at from audit_log
+      where account_id = ${me.accountId} ${before !== undefined ? deps.sql`and id < ${before}` : deps.sql``}
+      order by id desc limit ${limit}`;
+    return c.json({ entries: rows.map(({ createdAt, ...r }) => ({ ...r, at: createdAt.toISOString() })) }, 200);
+  });
+  return router;
+}

@@ -1,0 +1,215 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { insertAudit } from '../../db/audit';
+import {
+  findSignInUserById,
+  insertApiToken,
+  listApiTokens,
+  revokeApiToken,
+  revokeUserSessions,
+} from '../../db/credentials';
+import { ERROR_CODES } from '../../domain/error-codes';
+import { hashPassword, verifyPassword } from '../../security/passwords';
+import { generateRecoveryCodes } from '../../security/recovery-codes';
+import {
+  generateTotpSecret,
+  openTotpSecret,
+  sealTotpSecret,
+  totpQrSvg,
+  totpUri,
+  verifyTotp,
+} from '../../security/totp';
+import type { AppDeps } from '../deps';
+import { requireFreshTotp } from '../fresh-totp';
+import { authenticate } from '../middleware/auth';
+import type { AuthEnv } from '../middleware/auth';
+import { ProblemError } from '../problem';
+import { bearerSecurity, problem } from '../schemas/common';
+import {
+  ApiTokenCreatedSchema,
+  ApiTokenSchema,
+  NewApiTokenSchema,
+  PasswordChangeSchema,
+  RecoveryCodesSchema,
+  TotpCodeSchema,
+  TotpEnrolmentSchema,
+} from '../schemas/security-schemas';
+import { createRouter } from '../validation';
+import { tenantOf } from './tenant-of';
+
+const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema } } });
+const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, ...json(schema) } });
+const route = { tags: ['me'], security: bearerSecurity };
+
+const changePassword = createRoute({
+  ...route,
+  method: 'post',
+  path: '/v1/me/password',
+  summary: 'Change my password; every session of mine is revoked',
+  request: body(PasswordChangeSchema),
+  responses: { 204: { description: 'Changed' }, 400: problem('Invalid input'), 401: problem('Current password wrong') },
+});
+const enrol = createRoute({
+  ...route,
+  method: 'post',
+  path: '/v1/me/2fa',
+  summary: 'Start TOTP enrolment (pending until confirmed)',
+  responses: { 200: { description: 'Scan it', ...json(TotpEnrolmentSchema) }, 409: problem('TOTP_ALREADY_ENABLED') },
+});
+const confirm = createRoute({
+  ...route,
+  method: 'post',
+  path: '/v1/me/2fa/confirm',
+  summary: 'Confirm enrolment with a first code; returns 10 single-use recovery codes, shown once',
+  request: body(TotpCodeSchema),
+  responses: {
+    200: { description: 'Enabled', ...json(RecoveryCodesSchema) },
+    401: problem('TOTP_INVALID'),
+    409: problem('TOTP_NOT_PENDING'),
+  },
+});
+const disable = createRoute({
+  ...route,
+  method: 'delete',
+  path: '/v1/me/2fa',
+  summary: 'Turn 2FA off (needs a fresh code)',
+  request: body(TotpCodeSchema),
+  responses: { 204: { description: 'Disabled' }, 401: problem('TOTP_INVALID'), 409: problem('TOTP_NOT_ENABLED') },
+});
+const createToken = createRoute({
+  ...route,
+  method: 'post',
+  path: '/v1/me/api-tokens',
+  summary: 'Create an API token (shown once)',
+  request: body(NewApiTokenSchema),
+  responses: { 201: { description: 'Created', ...json(ApiTokenCreatedSchema) }, 400: problem('Invalid input') },
+});
+const listTokens = createRoute({
+  ...route,
+  method: 'get',
+  path: '/v1/me/api-tokens',
+  summary: 'My API tokens (no secrets)',
+  responses: { 200: { description: 'Tokens', ...json(z.object({ tokens: z.array(ApiTokenSchema) })) } },
+});
+const revokeToken = createRoute({
+  ...route,
+  method: 'delete',
+  path: '/v1/me/api-tokens/{id}',
+  summary: 'Revoke one of my API tokens; it stops working at once',
+  request: { params: z.object({ id: z.string().uuid() }) },
+  responses: { 204: { description: 'Revoked' }, 404: problem('No such token of mine') },
+});
+
+const TOTP_ISSUER = 'Lethe';
+
+export function meRoutes(deps: AppDeps) {
+  const { sql, config } = deps;
+  const router = createRouter<AuthEnv>();
+  router.use('/v1/me/*', authenticate(deps, ['user']));
+
+  const audit = (accountId: string, userId: string, action: string, ip: string | null, targetId = userId) =>
+    insertAudit(sql, { accountId, actor: `user:${userId}`, action, targetId, clientIp: ip });
+
+  router.openapi(changePassword, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const { currentPassword, newPassword } = c.req.valid('json');
+    const user = await findSignInUserById(sql, me.userId);
+    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Current password is wrong');
+    }
+    const hash = await hashPassword(newPassword);
+    await sql.begin(async (tx) => {
+      await tx`update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now() where id = ${me.userId}`;
+      await revokeUserSessions(tx, me.userId);
+    });
+    await audit(me.accountId, me.userId, 'user.password_changed', c.get('clientIp'));
+    return c.body(null, 204);
+  });
+
+  router.openapi(enrol, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const [user] = await sql<{ email: string; enabled: boolean }[]>`
+      select email, (totp_secret_sealed is not null) as enabled from users where id = ${me.userId}`;
+    if (!user) throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Unknown user');
+    if (user.enabled)
+      throw new ProblemError(409, ERROR_CODES.TOTP_ALREADY_ENABLED, '2FA is already on; turn it off first');
+    const secret = generateTotpSecret();
+    await sql`update users set totp_pending_sealed = ${sealTotpSecret(config.masterKey, secret, me.userId)} where id = ${me.userId}`;
+    const otpauthUrl = totpUri(secret, user.email, TOTP_ISSUER);
+    await audit(me.accountId, me.userId, 'user.2fa_enrolment_started', c.get('clientIp'));
+    return c.json({ secret, otpauthUrl, qrSvg: await totpQrSvg(otpauthUrl) }, 200);
+  });
+
+  router.openapi(confirm, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const { code } = c.req.valid('json');
+    const [user] = await sql<
+      { pending: Buffer | null }[]
+    >`select totp_pending_sealed as pending from users where id = ${me.userId}`;
+    if (!user?.pending)
+      throw new ProblemError(409, ERROR_CODES.TOTP_NOT_PENDING, 'Start enrolment first (POST /v1/me/2fa)');
+    const check = verifyTotp(
+      openTotpSecret(config.masterKey, user.pending, me.userId),
+      code,
+      Math.floor(Date.now() / 1000),
+      null,
+    );
+    if (!check.ok) throw new ProblemError(401, ERROR_CODES.TOTP_INVALID, 'Invalid code');
+    const { codes, hashes } = generateRecoveryCodes();
+    await sql.begin(async (tx) => {
+      await tx`update users set totp_secret_sealed = totp_pending_sealed, totp_pending_sealed = null, totp_last_step = ${check.step}
+               where id = ${me.userId}`;
+      await tx`delete from recovery_codes where user_id = ${me.userId}`;
+      for (const hash of hashes) {
+        await tx`insert into recovery_codes (account_id, user_id, code_hash) values (${me.accountId}, ${me.userId}, ${hash})`;
+      }
+    });
+    await audit(me.accountId, me.userId, 'user.2fa_enabled', c.get('clientIp'));
+    return c.json({ recoveryCodes: codes }, 200);
+  });
+
+  router.openapi(disable, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    await requireFreshTotp(deps, me.userId, c.req.valid('json').code);
+    await sql.begin(async (tx) => {
+      await tx`update users set totp_secret_sealed = null, totp_pending_sealed = null, totp_last_step = null where id = ${me.userId}`;
+      await tx`delete from recovery_codes where user_id = ${me.userId}`;
+    });
+    await audit(me.accountId, me.userId, 'user.2fa_disabled', c.get('clientIp'));
+    return c.body(null, 204);
+  });
+
+  router.openapi(createToken, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const created = await insertApiToken(sql, me.accountId, me.userId, c.req.valid('json').name);
+    await audit(me.accountId, me.userId, 'user.api_token_created', c.get('clientIp'), created.id);
+    return c.json(created, 201);
+  });
+
+  router.openapi(listTokens, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const tokens = await listApiTokens(sql, me.userId);
+    return c.json(
+      {
+        tokens: tokens.map((t) => ({
+          id: t.id,
+          name: t.name,
+          prefix: t.displayPrefix,
+          createdAt: t.createdAt.toISOString(),
+          lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+        })),
+      },
+      200,
+    );
+  });
+
+  router.openapi(revokeToken, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const { id } = c.req.valid('param');
+    if (!(await revokeApiToken(sql, me.userId, id)))
+      throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such token');
+    await audit(me.accountId, me.userId, 'user.api_token_revoked', c.get('clientIp'), id);
+    return c.body(null, 204);
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import { z } from '@hono/zod-openapi';
+import { EmailSchema, PasswordSchema } from './account-schemas';
+
+export const NewAgentSchema = z
+  .object({
+    email: EmailSchema,
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(['admin', 'agent']),
+    password: PasswordSchema,
+  })
+  .openapi('NewAgent');
+
+export const AgentSchema = z
+  .object({
+    id: z.string().uuid(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['owner', 'admin', 'agent']),
+    twoFactor: z.boolean(),
+    createdAt: z.string().datetime(),
+  })
+  .openapi('Agent');
+
+export const IdSchema = z.object({ id: z.string().uuid() }).openapi('Created');
+
+export const PasswordChangeSchema = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword: PasswordSchema })
+  .openapi('PasswordChange');
+
+export const TotpEnrolmentSchema = z
+  .object({ secret: z.string(), otpauthUrl: z.string(), qrSvg: z.string() })
+  .openapi('TotpEnrolment');
+
+export const TotpCodeSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).openapi('TotpCode');
+
+export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) }).openapi('RecoveryCodes');
+
+export const NewApiTokenSchema = z.object({ name: z.string().trim().min(1).max(100) }).openapi('NewApiToken');
+
+export const ApiTokenCreatedSchema = z
+  .object({ id: z.string().uuid(), token: z.string().openapi({ description: 'Shown once; only its hash is kept' }) })
+  .openapi('ApiTokenCreated');
+
+export const ApiTokenSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.string().datetime(),
+    lastUsedAt: z.string().datetime().nullable(),
+  })
+  .openapi('ApiToken');
+
+export const IpAllowlistSchema = z
+  .object({
+    cidrs: z
+      .array(z.string().max(64))
+      .max(200)
+      .openapi({ example: ['203.0.113.0/24', '2001:db8::/32'] }),
+    force: z.boolean().optional().openapi({ description: 'Save even if it excludes the caller’s own address' }),
+  })
+  .openapi('IpAllowlist');
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    actor: z.string(),
+    action: z.string(),
+    targetId: z.string().nullable(),
+    clientIp: z.string().nullable(),
+    reference: z.string().nullable(),
+    at: z.string().datetime(),
+  })
+  .openapi('AuditEntry');

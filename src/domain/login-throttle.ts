@@ -1,0 +1,15 @@
+/** Failed sign-ins per account and address allowed before any wait. */
+export const FREE_FAILURES = 5;
+/** The first wait, doubled with each further failure, up to {@link MAX_LOCK_SECONDS}. */
+export const BASE_LOCK_SECONDS = 30;
+export const MAX_LOCK_SECONDS = 15 * 60;
+
+/**
+ * How long sign-in stays locked after the `failures`-th consecutive failure: nothing for the first five, then
+ * 30 s, 60 s, 2 min, 4 min, 8 min, 15 min, 15 min… A guesser gets nine tries in the first 15 minutes and
+ * four an hour after that; a person who mistypes a few times never waits.
+ */
+export function lockSeconds(failures: number): number {
+  if (failures < FREE_FAILURES) return 0;
+  return Math.min(BASE_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS);
+}
