@@ -1,0 +1,98 @@
+import { createTestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { truncateAll } from '../helpers/db';
+import { call } from '../helpers/http';
+import { FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
+import type { SeededTenant } from '../helpers/tenants';
+
+/** Routes whose path ids are not tenant data, or that only operators or the public use. */
+const NOT_TENANT_SCOPED = new Set([
+  '/v1/support/accounts/{id}/reactivate',
+  '/v1/support/accounts/{id}/deletion',
+  '/v1/tenants/{subdomain}',
+]);
+
+/** A plausible valid body per route, so a refusal is about the tenant, not about validation. */
+const BODIES: Record<string, unknown> = {
+  'POST /v1/accounts/{id}/deletion': { confirm: 'x', password: FIXTURE_PASSWORD },
+  'PUT /v1/accounts/{id}/ip-allowlist': { cidrs: [], force: true },
+};
+
+describe('tenant isolation across every route of the OpenAPI document', () => {
+  let t: TestApp;
+  let a: SeededTenant;
+  let b: SeededTenant;
+  let tokenA: string;
+  let tokenB: string;
+  let apiTokenIdA: string;
+
+  beforeAll(async () => {
+    t = createTestApp();
+    await truncateAll(t.deps.sql);
+    a = await seedTenant(t.deps.sql);
+    b = await seedTenant(t.deps.sql);
+    const login = async (x: SeededTenant) =>
+      (
+        await call(t, '/v1/auth/login', {
+          body: { subdomain: x.subdomain, email: x.ownerEmail, password: FIXTURE_PASSWORD },
+        })
+      ).body.token as string;
+    tokenA = await login(a);
+    tokenB = await login(b);
+    apiTokenIdA = (await call(t, '/v1/me/api-tokens', { body: { name: 'a-token' }, token: tokenA })).body.id as string;
+  });
+
+  afterAll(() => t.close());
+
+  it('answers tenant B’s credentials on tenant A’s ids with 404, lists none of A’s ids, and changes none of A’s rows', async () => {
+    const doc = (await call(t, '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const idsOfA = [a.accountId, a.ownerId, apiTokenIdA];
+    const rowsOfA = () =>
+      Promise.all(
+        ['users', 'api_tokens', 'sessions', 'ip_allowlists', 'recovery_codes', 'accounts'].map((table) =>
+          t.deps.sql.unsafe(
+            `select * from ${table} where ${table === 'accounts' ? 'id' : 'account_id'} = $1 order by 1`,
+            [a.accountId],
+          ),
+        ),
+      );
+    const before = JSON.stringify(await rowsOfA());
+    const checked: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(operations)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        if (NOT_TENANT_SCOPED.has(path)) continue;
+        // Writes without an id act on B's own data (logout, enrolment…): only reads are swept there.
+        if (!path.includes('{id}') && method !== 'get') continue;
+        const idOfA = path.includes('/api-tokens/') ? apiTokenIdA : a.accountId;
+        const url = path.replace('{id}', idOfA);
+        if (url.includes('{')) continue;
+        const res = await call(t, url, { method: method.toUpperCase(), token: tokenB, body: BODIES[key] });
+        if (path.includes('{id}')) {
+          expect({ key, status: res.status }).toEqual({ key, status: 404 });
+        } else if (method === 'get' && res.status === 200) {
+          for (const id of idsOfA)
+            expect({ key, leaks: JSON.stringify(res.body).includes(id) }).toEqual({ key, leaks: false });
+        }
+        checked.push(key);
+      }
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'GET /v1/accounts/{id}',
+        'POST /v1/accounts/{id}/deletion',
+        'GET /v1/accounts/{id}/ip-allowlist',
+        'PUT /v1/accounts/{id}/ip-allowlist',
+        'DELETE /v1/me/api-tokens/{id}',
+        'GET /v1/agents',
+        'GET /v1/audit-log',
+        'GET /v1/me/api-tokens',
+      ]),
+    );
+    expect(JSON.stringify(await rowsOfA())).toBe(before);
+    const aStillWorks = await call(t, '/v1/agents', { token: tokenA });
+    expect(aStillWorks.status).toBe(200);
+    const tokensOfA = (await call(t, '/v1/me/api-tokens', { token: tokenA })).body.tokens as { id: string }[];
+    expect(tokensOfA.map((x) => x.id)).toContain(apiTokenIdA);
+  });
+});
