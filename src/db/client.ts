@@ -23,3 +23,22 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
     onnotice: () => undefined,
   });
 }
+
+/** The role tenant-scoped requests run as: it owns no table, so forced row-level security applies to it. */
+export const APP_ROLE = 'lethe_app';
+
+/**
+ * Runs `work` in a transaction as the application role with `lethe.account_id` set, so every query inside sees and
+ * changes only that tenant's rows, whatever its WHERE clause says. Errors roll everything back.
+ */
+export async function withTenant<T>(
+  sql: Sql,
+  accountId: string,
+  work: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx.unsafe(`set local role ${APP_ROLE}`);
+    await tx`select set_config('lethe.account_id', ${accountId}, true)`;
+    return work(tx);
+  }) as Promise<T>;
+}

@@ -267,7 +267,11 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     expect((await login('no-such-tenant', a.email)).body.code).toBe('INVALID_CREDENTIALS');
 
     // Only the trail of what was refused grows: the audit log and the failed-login counter.
-    expect(await rowsOfAccount(stack.sql, a.id)).toMatchObject({ ...before, audit_log: expect.any(Number), login_throttles: 1 });
+    expect(await rowsOfAccount(stack.sql, a.id)).toMatchObject({
+      ...before,
+      audit_log: expect.any(Number),
+      login_throttles: 1,
+    });
     expect(await stateOf(a.id)).toBe('trial');
   });
 

@@ -1,6 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import { findIpAllowlist, findLiveApiToken, findSignInUser } from '../../db/credentials';
 import type { Role, SignInUser } from '../../db/credentials';
+import { withTenant } from '../../db/client';
+import type { Queryable } from '../../db/client';
 import { findLiveSession } from '../../db/sessions';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { ErrorCode } from '../../domain/error-codes';
@@ -22,7 +24,19 @@ export interface UserPrincipal {
 
 export type Principal = { kind: 'operator' } | UserPrincipal;
 
-export type AuthEnv = AppEnv & { Variables: { principal: Principal } };
+export type AuthEnv = AppEnv & {
+  Variables: {
+    principal: Principal;
+    /**
+     * Where handlers query: for a user, a transaction running as the application role scoped to the user's account
+     * (row-level security); for an operator, the pool.
+     */
+    db: Queryable;
+  };
+};
+
+/** Thrown inside the tenant transaction to roll it back when the handler failed (Hono reports errors via c.error). */
+class RollbackAfterError extends Error {}
 
 const GOOD_STANDING = new Set(['trial', 'active', 'past_due']);
 
@@ -65,9 +79,22 @@ export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][])
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const principal = await resolve(deps, header, c.req.header('lethe-account'), allow);
-    if (principal.kind === 'user') await enforceIpAllowlist(deps, principal.accountId, c.get('clientIp'));
     c.set('principal', principal);
-    await next();
+    if (principal.kind !== 'user') {
+      c.set('db', deps.sql);
+      await next();
+      return;
+    }
+    await enforceIpAllowlist(deps, principal.accountId, c.get('clientIp'));
+    try {
+      await withTenant(deps.sql, principal.accountId, async (tx) => {
+        c.set('db', tx);
+        await next();
+        if (c.error) throw new RollbackAfterError();
+      });
+    } catch (error) {
+      if (!(error instanceof RollbackAfterError)) throw error;
+    }
   });
 }
 

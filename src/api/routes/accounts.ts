@@ -124,7 +124,7 @@ export function accountRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     const principal = c.get('principal');
     if (principal.kind === 'user' && principal.accountId !== id) throw notFound();
-    const account = await findAccount(sql, id);
+    const account = await findAccount(c.get('db'), id);
     if (!account) throw notFound();
     return c.json(withView(await queryAccountView(temporal.client, id), account.subdomain), 200);
   });
@@ -136,12 +136,13 @@ export function accountRoutes(deps: AppDeps) {
     if (principal.kind !== 'user' || principal.accountId !== id) throw notFound();
     if (principal.role !== 'owner')
       throw new ProblemError(403, ERROR_CODES.FORBIDDEN, 'Only the owner may delete the account');
-    const account = await findAccount(sql, id);
+    const db = c.get('db');
+    const account = await findAccount(db, id);
     if (!account) throw notFound();
     if (body.confirm !== account.subdomain) {
       throw new ProblemError(400, ERROR_CODES.CONFIRMATION_MISMATCH, '`confirm` must equal the account’s subdomain');
     }
-    const [owner] = await sql<
+    const [owner] = await db<
       { passwordHash: string }[]
     >`select password_hash from users where id = ${principal.userId}`;
     if (!owner || !(await verifyPassword(owner.passwordHash, body.password))) {
@@ -149,7 +150,7 @@ export function accountRoutes(deps: AppDeps) {
     }
     if (await hasTwoFactor(deps, principal.userId)) await requireFreshTotp(deps, principal.userId, body.totp);
     const view = await requestAccountDeletion(temporal.client, id, { by: 'owner' });
-    await insertAudit(sql, {
+    await insertAudit(db, {
       accountId: id,
       actor: `user:${principal.userId}`,
       action: 'account.deletion_requested',

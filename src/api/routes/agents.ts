@@ -41,22 +41,22 @@ const list = createRoute({
 });
 
 export function agentRoutes(deps: AppDeps) {
-  const { sql } = deps;
   const router = createRouter<AuthEnv>();
   router.use('/v1/agents', authenticate(deps, ['user']));
 
   router.post('/v1/agents', requireRole('owner', 'admin'));
   router.openapi(create, async (c) => {
     const { accountId, userId } = tenantOf(c.get('principal'));
+    const db = c.get('db');
     const body = c.req.valid('json');
     const passwordHash = await hashPassword(body.password);
-    const [row] = await sql<{ id: string }[]>`
+    const [row] = await db<{ id: string }[]>`
       insert into users (account_id, email, name, role, password_hash)
       values (${accountId}, ${body.email}, ${body.name}, ${body.role}, ${passwordHash})
       on conflict (account_id, lower(email)) do nothing
       returning id`;
     if (!row) throw new ProblemError(409, ERROR_CODES.EMAIL_TAKEN, 'A user with this email exists in the account');
-    await insertAudit(sql, {
+    await insertAudit(db, {
       accountId,
       actor: `user:${userId}`,
       action: `agent.created_${body.role}`,
@@ -68,7 +68,8 @@ export function agentRoutes(deps: AppDeps) {
 
   router.openapi(list, async (c) => {
     const { accountId } = tenantOf(c.get('principal'));
-    const rows = await sql<
+    const db = c.get('db');
+    const rows = await db<
       {
         id: string;
         email: string;

@@ -38,8 +38,9 @@ export function auditLogRoutes(deps: AppDeps) {
   router.use('/v1/audit-log', authenticate(deps, ['user']), requireRole('owner', 'admin'));
   router.openapi(list, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     const { limit, before } = c.req.valid('query');
-    const rows = await deps.sql<
+    const rows = await db<
       {
         id: number;
         actor: string;
@@ -51,7 +52,7 @@ export function auditLogRoutes(deps: AppDeps) {
       }[]
     >`
       select id::float8 as id, actor, action, target_id, host(client_ip) as client_ip, reference, created_at from audit_log
-      where account_id = ${me.accountId} ${before !== undefined ? deps.sql`and id < ${before}` : deps.sql``}
+      where account_id = ${me.accountId} ${before !== undefined ? db`and id < ${before}` : db``}
       order by id desc limit ${limit}`;
     return c.json({ entries: rows.map(({ createdAt, ...r }) => ({ ...r, at: createdAt.toISOString() })) }, 200);
   });

@@ -46,7 +46,6 @@ const write = createRoute({
 });
 
 export function ipAllowlistRoutes(deps: AppDeps) {
-  const { sql } = deps;
   const router = createRouter<AuthEnv>();
   router.use('/v1/accounts/:id/ip-allowlist', authenticate(deps, ['user']), requireRole('owner', 'admin'));
 
@@ -56,12 +55,14 @@ export function ipAllowlistRoutes(deps: AppDeps) {
 
   router.openapi(read, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     mine(me.accountId, c.req.valid('param').id);
-    return c.json({ cidrs: await findIpAllowlist(sql, me.accountId) }, 200);
+    return c.json({ cidrs: await findIpAllowlist(db, me.accountId) }, 200);
   });
 
   router.openapi(write, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     mine(me.accountId, c.req.valid('param').id);
     const { cidrs, force } = c.req.valid('json');
     const parsed = normaliseRanges(cidrs);
@@ -85,10 +86,10 @@ export function ipAllowlistRoutes(deps: AppDeps) {
         'This list would exclude your own address; send force: true to save it anyway',
       );
     }
-    await sql`
+    await db`
       insert into ip_allowlists (account_id, cidrs) values (${me.accountId}, ${parsed.ranges})
       on conflict (account_id) do update set cidrs = excluded.cidrs, updated_at = now()`;
-    await insertAudit(sql, {
+    await insertAudit(db, {
       accountId: me.accountId,
       actor: `user:${me.userId}`,
       action: 'account.ip_allowlist_changed',

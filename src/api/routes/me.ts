@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { insertAudit } from '../../db/audit';
+import type { Queryable } from '../../db/client';
 import {
   findSignInUserById,
   insertApiToken,
@@ -21,7 +22,7 @@ import {
 import type { AppDeps } from '../deps';
 import { requireFreshTotp } from '../fresh-totp';
 import { authenticate } from '../middleware/auth';
-import type { AuthEnv } from '../middleware/auth';
+import type { AuthEnv, UserPrincipal } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { bearerSecurity, problem } from '../schemas/common';
 import {
@@ -102,47 +103,49 @@ const revokeToken = createRoute({
 const TOTP_ISSUER = 'Lethe';
 
 export function meRoutes(deps: AppDeps) {
-  const { sql, config } = deps;
+  const { config } = deps;
   const router = createRouter<AuthEnv>();
   router.use('/v1/me/*', authenticate(deps, ['user']));
 
-  const audit = (accountId: string, userId: string, action: string, ip: string | null, targetId = userId) =>
-    insertAudit(sql, { accountId, actor: `user:${userId}`, action, targetId, clientIp: ip });
+  const audit = (db: Queryable, me: UserPrincipal, action: string, ip: string | null, targetId = me.userId) =>
+    insertAudit(db, { accountId: me.accountId, actor: `user:${me.userId}`, action, targetId, clientIp: ip });
 
   router.openapi(changePassword, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     const { currentPassword, newPassword } = c.req.valid('json');
-    const user = await findSignInUserById(sql, me.userId);
+    const user = await findSignInUserById(db, me.userId);
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Current password is wrong');
     }
     const hash = await hashPassword(newPassword);
-    await sql.begin(async (tx) => {
-      await tx`update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now() where id = ${me.userId}`;
-      await revokeUserSessions(tx, me.userId);
-    });
-    await audit(me.accountId, me.userId, 'user.password_changed', c.get('clientIp'));
+    // Already inside the request's tenant transaction: these commit or roll back together.
+    await db`update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now() where id = ${me.userId}`;
+    await revokeUserSessions(db, me.userId);
+    await audit(db, me, 'user.password_changed', c.get('clientIp'));
     return c.body(null, 204);
   });
 
   router.openapi(enrol, async (c) => {
     const me = tenantOf(c.get('principal'));
-    const [user] = await sql<{ email: string; enabled: boolean }[]>`
+    const db = c.get('db');
+    const [user] = await db<{ email: string; enabled: boolean }[]>`
       select email, (totp_secret_sealed is not null) as enabled from users where id = ${me.userId}`;
     if (!user) throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Unknown user');
     if (user.enabled)
       throw new ProblemError(409, ERROR_CODES.TOTP_ALREADY_ENABLED, '2FA is already on; turn it off first');
     const secret = generateTotpSecret();
-    await sql`update users set totp_pending_sealed = ${sealTotpSecret(config.masterKey, secret, me.userId)} where id = ${me.userId}`;
+    await db`update users set totp_pending_sealed = ${sealTotpSecret(config.masterKey, secret, me.userId)} where id = ${me.userId}`;
     const otpauthUrl = totpUri(secret, user.email, TOTP_ISSUER);
-    await audit(me.accountId, me.userId, 'user.2fa_enrolment_started', c.get('clientIp'));
+    await audit(db, me, 'user.2fa_enrolment_started', c.get('clientIp'));
     return c.json({ secret, otpauthUrl, qrSvg: await totpQrSvg(otpauthUrl) }, 200);
   });
 
   router.openapi(confirm, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     const { code } = c.req.valid('json');
-    const [user] = await sql<
+    const [user] = await db<
       { pending: Buffer | null }[]
     >`select totp_pending_sealed as pending from users where id = ${me.userId}`;
     if (!user?.pending)
@@ -155,39 +158,40 @@ export function meRoutes(deps: AppDeps) {
     );
     if (!check.ok) throw new ProblemError(401, ERROR_CODES.TOTP_INVALID, 'Invalid code');
     const { codes, hashes } = generateRecoveryCodes();
-    await sql.begin(async (tx) => {
-      await tx`update users set totp_secret_sealed = totp_pending_sealed, totp_pending_sealed = null, totp_last_step = ${check.step}
-               where id = ${me.userId}`;
-      await tx`delete from recovery_codes where user_id = ${me.userId}`;
-      for (const hash of hashes) {
-        await tx`insert into recovery_codes (account_id, user_id, code_hash) values (${me.accountId}, ${me.userId}, ${hash})`;
-      }
-    });
-    await audit(me.accountId, me.userId, 'user.2fa_enabled', c.get('clientIp'));
+    // Already inside the request's tenant transaction: these commit or roll back together.
+    await db`update users set totp_secret_sealed = totp_pending_sealed, totp_pending_sealed = null, totp_last_step = ${check.step}
+             where id = ${me.userId}`;
+    await db`delete from recovery_codes where user_id = ${me.userId}`;
+    for (const hash of hashes) {
+      await db`insert into recovery_codes (account_id, user_id, code_hash) values (${me.accountId}, ${me.userId}, ${hash})`;
+    }
+    await audit(db, me, 'user.2fa_enabled', c.get('clientIp'));
     return c.json({ recoveryCodes: codes }, 200);
   });
 
   router.openapi(disable, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     await requireFreshTotp(deps, me.userId, c.req.valid('json').code);
-    await sql.begin(async (tx) => {
-      await tx`update users set totp_secret_sealed = null, totp_pending_sealed = null, totp_last_step = null where id = ${me.userId}`;
-      await tx`delete from recovery_codes where user_id = ${me.userId}`;
-    });
-    await audit(me.accountId, me.userId, 'user.2fa_disabled', c.get('clientIp'));
+    // Already inside the request's tenant transaction: these commit or roll back together.
+    await db`update users set totp_secret_sealed = null, totp_pending_sealed = null, totp_last_step = null where id = ${me.userId}`;
+    await db`delete from recovery_codes where user_id = ${me.userId}`;
+    await audit(db, me, 'user.2fa_disabled', c.get('clientIp'));
     return c.body(null, 204);
   });
 
   router.openapi(createToken, async (c) => {
     const me = tenantOf(c.get('principal'));
-    const created = await insertApiToken(sql, me.accountId, me.userId, c.req.valid('json').name);
-    await audit(me.accountId, me.userId, 'user.api_token_created', c.get('clientIp'), created.id);
+    const db = c.get('db');
+    const created = await insertApiToken(db, me.accountId, me.userId, c.req.valid('json').name);
+    await audit(db, me, 'user.api_token_created', c.get('clientIp'), created.id);
     return c.json(created, 201);
   });
 
   router.openapi(listTokens, async (c) => {
     const me = tenantOf(c.get('principal'));
-    const tokens = await listApiTokens(sql, me.userId);
+    const db = c.get('db');
+    const tokens = await listApiTokens(db, me.userId);
     return c.json(
       {
         tokens: tokens.map((t) => ({
@@ -204,10 +208,10 @@ export function meRoutes(deps: AppDeps) {
 
   router.openapi(revokeToken, async (c) => {
     const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
     const { id } = c.req.valid('param');
-    if (!(await revokeApiToken(sql, me.userId, id)))
-      throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such token');
-    await audit(me.accountId, me.userId, 'user.api_token_revoked', c.get('clientIp'), id);
+    if (!(await revokeApiToken(db, me.userId, id))) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such token');
+    await audit(db, me, 'user.api_token_revoked', c.get('clientIp'), id);
     return c.body(null, 204);
   });
 
