@@ -145,6 +145,23 @@ describe('sign-in and access security', () => {
     });
   });
 
+  describe('owner deletion with 2FA', () => {
+    it('needs a fresh code on top of the password, and changes nothing without one', async () => {
+      await awayFromStepBoundary();
+      const token = await ownerToken();
+      const enrolment = await call(t, '/v1/me/2fa', { method: 'POST', token });
+      const secret = enrolment.body.secret as string;
+      await call(t, '/v1/me/2fa/confirm', { body: { code: totpCodeAt(secret, now()) }, token });
+      const path = `/v1/accounts/${tenant.accountId}/deletion`;
+      const body = { confirm: tenant.subdomain, password: FIXTURE_PASSWORD };
+      expect((await call(t, path, { body, token })).body.code).toBe('TOTP_REQUIRED');
+      const used = totpCodeAt(secret, now());
+      expect((await call(t, path, { body: { ...body, totp: used }, token })).body.code).toBe('TOTP_INVALID');
+      const [account] = await t.deps.sql`select state from accounts where id = ${tenant.accountId}`;
+      expect(account?.state).toBe('trial');
+    });
+  });
+
   describe('API tokens and Basic auth', () => {
     it('creates a token shown once, lists it without the secret, accepts it as Bearer and Basic, and stops it at once on revoke', async () => {
       const session = await ownerToken();
@@ -336,6 +353,38 @@ describe('sign-in and access security', () => {
   });
 
   describe('audit trail', () => {
+    it('records each security-relevant action exactly once, without personal data', async () => {
+      await awayFromStepBoundary();
+      const token = await ownerToken();
+      await login({ password: 'wrong password!!' });
+      const secret = (await call(t, '/v1/me/2fa', { method: 'POST', token })).body.secret as string;
+      await call(t, '/v1/me/2fa/confirm', { body: { code: totpCodeAt(secret, now()) }, token });
+      const apiToken = (await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token })).body.id as string;
+      await call(t, `/v1/me/api-tokens/${apiToken}`, { method: 'DELETE', token });
+      await call(t, `/v1/accounts/${tenant.accountId}/ip-allowlist`, { method: 'PUT', body: { cidrs: [] }, token });
+      await call(t, '/v1/agents', {
+        body: { email: 'new@example.test', name: 'New Agent', role: 'agent', password: FIXTURE_PASSWORD },
+        token,
+      });
+      const rows = await t.deps.sql<{ action: string; n: number }[]>`
+        select action, count(*)::int as n from audit_log where account_id = ${tenant.accountId} group by action`;
+      const counts = Object.fromEntries(rows.map((r) => [r.action, r.n]));
+      expect(counts).toMatchObject({
+        'auth.login': 1,
+        'auth.login_failed': 1,
+        'user.2fa_enrolment_started': 1,
+        'user.2fa_enabled': 1,
+        'user.api_token_created': 1,
+        'user.api_token_revoked': 1,
+        'account.ip_allowlist_changed': 1,
+        'agent.created_agent': 1,
+      });
+      const all = JSON.stringify(await t.deps.sql`select * from audit_log where account_id = ${tenant.accountId}`);
+      for (const secretValue of [tenant.ownerEmail, FIXTURE_PASSWORD, secret, 'new@example.test', 'New Agent']) {
+        expect(all).not.toContain(secretValue);
+      }
+    });
+
     it('is readable by owners and admins only, and refuses UPDATE and DELETE', async () => {
       const token = await ownerToken();
       await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token });
