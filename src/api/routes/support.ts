@@ -10,6 +10,7 @@ import { ProblemError } from '../problem';
 import { AccountViewSchema, SupportRequestSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
 import { createRouter } from '../validation';
+import type { AccountView } from '../../workflows/account-view';
 
 const supportRequest = {
   params: UuidParam,
@@ -50,42 +51,44 @@ export function supportRoutes(deps: AppDeps) {
   const router = createRouter<AuthEnv>();
   router.use('/v1/support/*', authenticate(deps, ['operator']));
 
-  const account = async (id: string) => {
-    const found = await findAccount(sql, id);
-    if (!found) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
-    return found;
-  };
-
-  router.openapi(reactivate, async (c) => {
-    const { id } = c.req.valid('param');
-    const { channel, reference } = c.req.valid('json');
-    const { subdomain } = await account(id);
-    const view = await reactivateAccount(temporal.client, id, { channel });
+  /** Runs one support action on an existing account and audits it with the request's channel and reference. */
+  async function act(
+    id: string,
+    request: { channel: 'chat' | 'email'; reference: string },
+    action: string,
+    clientIp: string | null,
+    update: () => Promise<AccountView>,
+  ) {
+    const account = await findAccount(sql, id);
+    if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
+    const view = await update();
     await insertAudit(sql, {
       accountId: id,
       actor: 'operator',
-      action: `support.reactivated_${channel}`,
+      action: `${action}_${request.channel}`,
       targetId: id,
-      clientIp: c.get('clientIp'),
-      reference,
+      clientIp,
+      reference: request.reference,
     });
-    return c.json({ ...view, subdomain }, 200);
+    return { ...view, subdomain: account.subdomain };
+  }
+
+  router.openapi(reactivate, async (c) => {
+    const { id } = c.req.valid('param');
+    const request = c.req.valid('json');
+    const view = await act(id, request, 'support.reactivated', c.get('clientIp'), () =>
+      reactivateAccount(temporal.client, id, { channel: request.channel }),
+    );
+    return c.json(view, 200);
   });
 
   router.openapi(deletion, async (c) => {
     const { id } = c.req.valid('param');
-    const { channel, reference } = c.req.valid('json');
-    const { subdomain } = await account(id);
-    const view = await requestAccountDeletion(temporal.client, id, { by: 'support' });
-    await insertAudit(sql, {
-      accountId: id,
-      actor: 'operator',
-      action: `support.deletion_requested_${channel}`,
-      targetId: id,
-      clientIp: c.get('clientIp'),
-      reference,
-    });
-    return c.json({ ...view, subdomain }, 202);
+    const request = c.req.valid('json');
+    const view = await act(id, request, 'support.deletion_requested', c.get('clientIp'), () =>
+      requestAccountDeletion(temporal.client, id, { by: 'support' }),
+    );
+    return c.json(view, 202);
   });
 
   return router;
