@@ -56,7 +56,8 @@ const quick = proxyActivities<AccountActivities>({
 
 const cascade = proxyActivities<AccountActivities>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '1 minute',
+  // Batches take well under a second; a dead worker's cascade is retried elsewhere after this long.
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
