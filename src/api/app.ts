@@ -12,6 +12,8 @@ import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { agentRoutes } from './routes/agents';
 import { auditLogRoutes } from './routes/audit-log';
+import { chatRoutes } from './routes/chats';
+import { contactRoutes } from './routes/contacts';
 import { ipAllowlistRoutes } from './routes/ip-allowlist';
 import { meRoutes } from './routes/me';
 import { authRoutes } from './routes/auth';
@@ -19,6 +21,7 @@ import { billingRoutes } from './routes/billing';
 import { supportRoutes } from './routes/support';
 import { systemRoutes } from './routes/system';
 import { tenantRoutes } from './routes/tenants';
+import { ticketRoutes } from './routes/tickets';
 import { createRouter } from './validation';
 
 /** Largest accepted request body; tickets with base64 attachments are the biggest legitimate ones. */
@@ -76,6 +79,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', meRoutes(deps));
   app.route('/', ipAllowlistRoutes(deps));
   app.route('/', auditLogRoutes(deps));
+  app.route('/', contactRoutes(deps));
+  app.route('/', ticketRoutes(deps));
+  app.route('/', chatRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

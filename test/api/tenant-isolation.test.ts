@@ -16,6 +16,7 @@ const NOT_TENANT_SCOPED = new Set([
 const BODIES: Record<string, unknown> = {
   'POST /v1/accounts/{id}/deletion': { confirm: 'x', password: FIXTURE_PASSWORD },
   'PUT /v1/accounts/{id}/ip-allowlist': { cidrs: [], force: true },
+  'POST /v1/tickets/{id}/messages': { body: 'hello from B' },
 };
 
 describe('tenant isolation across every route of the OpenAPI document', () => {
@@ -25,6 +26,8 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
   let tokenA: string;
   let tokenB: string;
   let apiTokenIdA: string;
+  let contactIdA: string;
+  let ticketIdA: string;
 
   beforeAll(async () => {
     t = createTestApp();
@@ -40,16 +43,34 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
     tokenA = await login(a);
     tokenB = await login(b);
     apiTokenIdA = (await call(t, '/v1/me/api-tokens', { body: { name: 'a-token' }, token: tokenA })).body.id as string;
+    contactIdA = (await call(t, '/v1/contacts', { body: { email: 'c@example.test', name: 'C' }, token: tokenA })).body
+      .id as string;
+    ticketIdA = (
+      await call(t, '/v1/tickets', {
+        body: { contactId: contactIdA, channel: 'email', subject: 'S', body: 'B' },
+        token: tokenA,
+      })
+    ).body.id as string;
   });
 
   afterAll(() => t.close());
 
   it('answers tenant B’s credentials on tenant A’s ids with 404, lists none of A’s ids, and changes none of A’s rows', async () => {
     const doc = (await call(t, '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const idsOfA = [a.accountId, a.ownerId, apiTokenIdA];
+    const idsOfA = [a.accountId, a.ownerId, apiTokenIdA, contactIdA, ticketIdA];
     const rowsOfA = () =>
       Promise.all(
-        ['users', 'api_tokens', 'sessions', 'ip_allowlists', 'recovery_codes', 'accounts'].map((table) =>
+        [
+          'users',
+          'api_tokens',
+          'sessions',
+          'ip_allowlists',
+          'recovery_codes',
+          'contacts',
+          'tickets',
+          'messages',
+          'accounts',
+        ].map((table) =>
           t.deps.sql.unsafe(
             `select * from ${table} where ${table === 'accounts' ? 'id' : 'account_id'} = $1 order by 1`,
             [a.accountId],
@@ -64,7 +85,13 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         if (NOT_TENANT_SCOPED.has(path)) continue;
         // Writes without an id act on B's own data (logout, enrolment…): only reads are swept there.
         if (!path.includes('{id}') && method !== 'get') continue;
-        const idOfA = path.includes('/api-tokens/') ? apiTokenIdA : a.accountId;
+        const idOfA = path.includes('/api-tokens/')
+          ? apiTokenIdA
+          : path.startsWith('/v1/contacts/')
+            ? contactIdA
+            : path.startsWith('/v1/tickets/')
+              ? ticketIdA
+              : a.accountId;
         const url = path.replace('{id}', idOfA);
         if (url.includes('{')) continue;
         const res = await call(t, url, { method: method.toUpperCase(), token: tokenB, body: BODIES[key] });
@@ -87,6 +114,10 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         'GET /v1/agents',
         'GET /v1/audit-log',
         'GET /v1/me/api-tokens',
+        'GET /v1/contacts/{id}',
+        'GET /v1/contacts/{id}/consents',
+        'GET /v1/tickets/{id}',
+        'POST /v1/tickets/{id}/messages',
       ]),
     );
     expect(JSON.stringify(await rowsOfA())).toBe(before);

@@ -1,0 +1,66 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { withTenant } from '../../db/client';
+import { findOrInsertContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
+import { ERROR_CODES } from '../../domain/error-codes';
+import type { AppDeps, AppEnv } from '../deps';
+import { refuseStanding, standingProblem } from '../middleware/auth';
+import { ProblemError } from '../problem';
+import { problem } from '../schemas/common';
+import { PreChatSchema } from '../schemas/support-data-schemas';
+import { createRouter } from '../validation';
+
+/** What the pre-chat form's consent covers. */
+export const CHAT_CONSENT_PURPOSE = 'chat';
+
+const start = createRoute({
+  method: 'post',
+  path: '/v1/chats',
+  tags: ['public'],
+  summary: 'Public pre-chat form: opens a chat ticket; consent to the privacy notice is required',
+  request: { body: { required: true, content: { 'application/json': { schema: PreChatSchema } } } },
+  responses: {
+    201: {
+      description: 'Chat opened',
+      content: {
+        'application/json': { schema: z.object({ ticketId: z.string().uuid(), contactId: z.string().uuid() }) },
+      },
+    },
+    400: problem('Invalid input, or CONSENT_REQUIRED (nothing is stored)'),
+    404: problem('No such tenant'),
+    410: problem('The tenant was removed'),
+  },
+});
+
+export function chatRoutes(deps: AppDeps) {
+  const router = createRouter<AppEnv>();
+  router.openapi(start, async (c) => {
+    const body = c.req.valid('json');
+    if (!body.consent.granted) {
+      throw new ProblemError(400, ERROR_CODES.CONSENT_REQUIRED, 'The privacy notice must be accepted to start a chat');
+    }
+    const [tenant] = await deps.sql<{ id: string; state: string; accessBlocked: boolean; live: boolean }[]>`
+      select a.id, a.state, (a.access_blocked_at is not null) as access_blocked, (d.subdomain is not null) as live
+      from accounts a left join account_domains d on d.account_id = a.id and d.subdomain = a.subdomain
+      where a.subdomain = ${body.subdomain.toLowerCase()}`;
+    if (!tenant) throw new ProblemError(404, ERROR_CODES.TENANT_NOT_FOUND, 'No such tenant');
+    if (!tenant.live) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
+    const refusal = standingProblem(tenant.state, tenant.accessBlocked);
+    if (refusal) refuseStanding(refusal);
+    const ip = c.get('clientIp');
+    const ids = await withTenant(deps.sql, tenant.id, async (db) => {
+      const contactId = await findOrInsertContact(db, tenant.id, { email: body.email, name: body.name, ip });
+      await recordConsent(db, tenant.id, {
+        contactId,
+        purpose: CHAT_CONSENT_PURPOSE,
+        noticeVersion: body.consent.noticeVersion,
+        granted: true,
+        ip,
+      });
+      const ticketId = await insertTicket(db, tenant.id, { contactId, channel: 'chat', subject: 'Chat' });
+      await insertMessage(db, tenant.id, ticketId, { kind: 'contact', contactId }, body.message);
+      return { ticketId, contactId };
+    });
+    return c.json(ids, 201);
+  });
+  return router;
+}

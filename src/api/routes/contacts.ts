@@ -1,0 +1,97 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { insertContact } from '../../db/tickets';
+import { ERROR_CODES } from '../../domain/error-codes';
+import type { AppDeps } from '../deps';
+import { authenticate } from '../middleware/auth';
+import type { AuthEnv } from '../middleware/auth';
+import { ProblemError } from '../problem';
+import { bearerSecurity, problem, UuidParam } from '../schemas/common';
+import { IdSchema } from '../schemas/security-schemas';
+import { ConsentSchema, ContactSchema, NewContactSchema } from '../schemas/support-data-schemas';
+import { createRouter } from '../validation';
+import { tenantOf } from './tenant-of';
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/contacts',
+  tags: ['contacts'],
+  summary: 'Add a contact (an end user of the tenant)',
+  security: bearerSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: NewContactSchema } } } },
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: IdSchema } } },
+    400: problem('Invalid input'),
+  },
+});
+
+const read = createRoute({
+  method: 'get',
+  path: '/v1/contacts/{id}',
+  tags: ['contacts'],
+  summary: 'A contact',
+  security: bearerSecurity,
+  request: { params: UuidParam },
+  responses: {
+    200: { description: 'The contact', content: { 'application/json': { schema: ContactSchema } } },
+    404: problem('No such contact'),
+  },
+});
+
+const consents = createRoute({
+  method: 'get',
+  path: '/v1/contacts/{id}/consents',
+  tags: ['contacts'],
+  summary: 'The contact’s consent records, oldest first (a withdrawal is a record of its own)',
+  security: bearerSecurity,
+  request: { params: UuidParam },
+  responses: {
+    200: {
+      description: 'Records',
+      content: { 'application/json': { schema: z.object({ consents: z.array(ConsentSchema) }) } },
+    },
+    404: problem('No such contact'),
+  },
+});
+
+const notFound = () => new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such contact');
+
+export function contactRoutes(deps: AppDeps) {
+  const router = createRouter<AuthEnv>();
+  router.use('/v1/contacts', authenticate(deps, ['user']));
+  router.use('/v1/contacts/*', authenticate(deps, ['user']));
+
+  router.openapi(create, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const id = await insertContact(c.get('db'), me.accountId, c.req.valid('json'));
+    return c.json({ id }, 201);
+  });
+
+  router.openapi(read, async (c) => {
+    const { id } = c.req.valid('param');
+    const [row] = await c.get('db')<
+      {
+        id: string;
+        email: string;
+        name: string;
+        phone: string | null;
+        address: string | null;
+        custom: Record<string, unknown>;
+        createdAt: Date;
+      }[]
+    >`select id, email, name, phone, address, custom, created_at from contacts where id = ${id}`;
+    if (!row) throw notFound();
+    return c.json({ ...row, createdAt: row.createdAt.toISOString() }, 200);
+  });
+
+  router.openapi(consents, async (c) => {
+    const { id } = c.req.valid('param');
+    const db = c.get('db');
+    const [contact] = await db`select 1 from contacts where id = ${id}`;
+    if (!contact) throw notFound();
+    const rows = await db<{ id: string; purpose: string; noticeVersion: string; granted: boolean; recordedAt: Date }[]>`
+      select id, purpose, notice_version, granted, recorded_at from consents where contact_id = ${id} order by recorded_at, id`;
+    return c.json({ consents: rows.map((r) => ({ ...r, recordedAt: r.recordedAt.toISOString() })) }, 200);
+  });
+
+  return router;
+}

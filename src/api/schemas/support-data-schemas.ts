@@ -1,0 +1,99 @@
+import { z } from '@hono/zod-openapi';
+import { EmailSchema } from './account-schemas';
+
+/** Largest single attachment accepted (the request body limit caps the total). */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+
+export const AttachmentInputSchema = z
+  .object({
+    filename: z.string().trim().min(1).max(255),
+    contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type'),
+    contentBase64: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+      .refine((b) => Math.floor((b.length * 3) / 4) <= MAX_ATTACHMENT_BYTES, 'at most 5 MiB'),
+  })
+  .openapi('AttachmentInput');
+
+export const NewContactSchema = z
+  .object({
+    email: EmailSchema,
+    name: z.string().trim().min(1).max(200),
+    phone: z.string().trim().min(3).max(40).optional(),
+    address: z.string().trim().max(500).optional(),
+    custom: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('NewContact');
+
+export const ContactSchema = z
+  .object({
+    id: z.string().uuid(),
+    email: z.string(),
+    name: z.string(),
+    phone: z.string().nullable(),
+    address: z.string().nullable(),
+    custom: z.record(z.string(), z.unknown()),
+    createdAt: z.string().datetime(),
+  })
+  .openapi('Contact');
+
+export const ChannelSchema = z.enum(['email', 'chat', 'phone', 'portal']);
+
+export const NewTicketSchema = z
+  .object({
+    contactId: z.string().uuid(),
+    channel: ChannelSchema,
+    subject: z.string().trim().min(1).max(300),
+    body: z.string().min(1).max(100_000),
+    attachments: z.array(AttachmentInputSchema).max(20).optional(),
+  })
+  .openapi('NewTicket');
+
+export const NewMessageSchema = z
+  .object({ body: z.string().min(1).max(100_000), attachments: z.array(AttachmentInputSchema).max(20).optional() })
+  .openapi('NewMessage');
+
+export const TicketSchema = z
+  .object({
+    id: z.string().uuid(),
+    contactId: z.string().uuid().nullable(),
+    channel: ChannelSchema,
+    subject: z.string(),
+    status: z.string(),
+    trashedAt: z.string().datetime().nullable(),
+    createdAt: z.string().datetime(),
+    messages: z.array(
+      z.object({
+        id: z.string().uuid(),
+        authorKind: z.string(),
+        authorUserId: z.string().uuid().nullable(),
+        authorContactId: z.string().uuid().nullable(),
+        body: z.string(),
+        createdAt: z.string().datetime(),
+        attachments: z.array(
+          z.object({ id: z.string().uuid(), filename: z.string(), contentType: z.string(), size: z.number().int() }),
+        ),
+      }),
+    ),
+  })
+  .openapi('Ticket');
+
+export const PreChatSchema = z
+  .object({
+    subdomain: z.string().min(1).max(63),
+    name: z.string().trim().min(1).max(200),
+    email: EmailSchema,
+    message: z.string().min(1).max(10_000),
+    consent: z.object({ granted: z.boolean(), noticeVersion: z.string().trim().min(1).max(50) }),
+  })
+  .openapi('PreChat');
+
+export const ConsentSchema = z
+  .object({
+    id: z.string().uuid(),
+    purpose: z.string(),
+    noticeVersion: z.string(),
+    granted: z.boolean(),
+    recordedAt: z.string().datetime(),
+  })
+  .openapi('Consent');

@@ -1,0 +1,150 @@
+import { createTestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { truncateAll } from '../helpers/db';
+import { call } from '../helpers/http';
+import { FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
+import type { SeededTenant } from '../helpers/tenants';
+
+describe('contacts, tickets and the pre-chat form', () => {
+  let t: TestApp;
+  let tenant: SeededTenant;
+  let token: string;
+
+  beforeAll(() => {
+    t = createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await truncateAll(t.deps.sql);
+    tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
+    token = (
+      await call(t, '/v1/auth/login', {
+        body: { subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD },
+      })
+    ).body.token as string;
+  });
+
+  const count = async (table: string) =>
+    (
+      await t.deps.sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table} where account_id = $1`, [
+        tenant.accountId,
+      ])
+    )[0]?.n;
+
+  it('stores a contact and a ticket with messages and attachment bytes, and reads them back', async () => {
+    const contact = await call(t, '/v1/contacts', {
+      body: {
+        email: 'erin@example.test',
+        name: 'Erin Example',
+        phone: '+49 30 1234567',
+        address: '1 Main St',
+        custom: { tier: 'gold' },
+      },
+      token,
+    });
+    expect(contact.status).toBe(201);
+    const read = await call(t, `/v1/contacts/${contact.body.id}`, { token });
+    expect(read.body).toMatchObject({
+      email: 'erin@example.test',
+      name: 'Erin Example',
+      phone: '+49 30 1234567',
+      custom: { tier: 'gold' },
+    });
+
+    const bytes = Buffer.from('%PDF-1.4 invoice');
+    const ticket = await call(t, '/v1/tickets', {
+      body: {
+        contactId: contact.body.id,
+        channel: 'email',
+        subject: 'Invoice question',
+        body: 'Where is my invoice?',
+        attachments: [
+          { filename: 'invoice.pdf', contentType: 'application/pdf', contentBase64: bytes.toString('base64') },
+        ],
+      },
+      token,
+    });
+    expect(ticket.status).toBe(201);
+    expect(
+      (await call(t, `/v1/tickets/${ticket.body.id}/messages`, { body: { body: 'Attached again.' }, token })).status,
+    ).toBe(201);
+    const shown = await call(t, `/v1/tickets/${ticket.body.id}`, { token });
+    expect(shown.body).toMatchObject({ channel: 'email', subject: 'Invoice question', contactId: contact.body.id });
+    expect(shown.body.messages.map((m: { authorKind: string }) => m.authorKind)).toEqual(['contact', 'agent']);
+    expect(shown.body.messages[0].attachments).toEqual([
+      expect.objectContaining({ filename: 'invoice.pdf', size: bytes.length }),
+    ]);
+    const [stored] = await t.deps.sql<
+      { bytes: Buffer }[]
+    >`select bytes from attachments where account_id = ${tenant.accountId}`;
+    expect(Buffer.compare(stored!.bytes, bytes)).toBe(0);
+  });
+
+  it('refuses unknown ids and bad input without storing anything', async () => {
+    const before = await count('tickets');
+    expect(
+      (
+        await call(t, '/v1/tickets', {
+          body: { contactId: '00000000-0000-4000-8000-000000000000', channel: 'email', subject: 's', body: 'b' },
+          token,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call(t, '/v1/tickets', { body: { contactId: 'x', channel: 'fax', subject: '', body: '' }, token })).status,
+    ).toBe(400);
+    expect((await call(t, '/v1/tickets/00000000-0000-4000-8000-000000000000', { token })).status).toBe(404);
+    expect((await call(t, '/v1/contacts', { body: { email: 'not-an-email', name: 'X' }, token })).status).toBe(400);
+    expect(await count('tickets')).toBe(before);
+  });
+
+  it('opens a chat only with consent, records the consent, and joins a known contact', async () => {
+    const form = {
+      subdomain: tenant.subdomain,
+      name: 'Chloe Chat',
+      email: 'chloe@example.test',
+      message: 'Hello, is anyone there?',
+    };
+    const refused = await call(t, '/v1/chats', {
+      body: { ...form, consent: { granted: false, noticeVersion: '2026-01' } },
+      ip: '203.0.113.50',
+    });
+    expect(refused).toMatchObject({ status: 400, body: { code: 'CONSENT_REQUIRED' } });
+    expect([await count('contacts'), await count('tickets'), await count('consents')]).toEqual([0, 0, 0]);
+
+    const opened = await call(t, '/v1/chats', {
+      body: { ...form, consent: { granted: true, noticeVersion: '2026-01' } },
+      ip: '203.0.113.50',
+    });
+    expect(opened.status).toBe(201);
+    const again = await call(t, '/v1/chats', {
+      body: { ...form, message: 'Me again', consent: { granted: true, noticeVersion: '2026-02' } },
+    });
+    expect(again.body.contactId).toBe(opened.body.contactId);
+    expect(again.body.ticketId).not.toBe(opened.body.ticketId);
+
+    const consents = await call(t, `/v1/contacts/${opened.body.contactId}/consents`, { token });
+    expect(
+      consents.body.consents.map((c: { purpose: string; noticeVersion: string; granted: boolean }) => [
+        c.purpose,
+        c.noticeVersion,
+        c.granted,
+      ]),
+    ).toEqual([
+      ['chat', '2026-01', true],
+      ['chat', '2026-02', true],
+    ]);
+    const transcript = await call(t, `/v1/tickets/${opened.body.ticketId}`, { token });
+    expect(transcript.body).toMatchObject({
+      channel: 'chat',
+      messages: [{ body: 'Hello, is anyone there?', authorKind: 'contact' }],
+    });
+    expect(
+      (
+        await call(t, '/v1/chats', {
+          body: { ...form, subdomain: 'no-such-tenant', consent: { granted: true, noticeVersion: '1' } },
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
