@@ -36,6 +36,7 @@ import { now } from './stats';
 export class Cleanup {
   private readonly stops: { name: string; stop: () => Promise<void> }[] = [];
   private readonly children = new Set<ChildProcess>();
+  private running: Promise<void> | undefined;
 
   add(name: string, stop: () => Promise<void>): () => Promise<void> {
     let once: Promise<void> | undefined;
@@ -54,7 +55,22 @@ export class Cleanup {
     for (const child of this.children) child.kill('SIGKILL');
   }
 
+  /**
+   * Stops everything registered, newest first. Concurrent callers (Ctrl-C during a failing run) share one pass; a
+   * resource registered while a pass was running (a server that finished starting) is stopped by the next caller.
+   */
   async runAll(): Promise<void> {
+    for (;;) {
+      if (this.running) await this.running;
+      if (this.stops.length === 0) break;
+      this.running ??= this.stopEverything().finally(() => {
+        this.running = undefined;
+      });
+    }
+    this.killChildrenNow();
+  }
+
+  private async stopEverything(): Promise<void> {
     while (this.stops.length > 0) {
       const { name, stop } = this.stops.pop()!;
       try {
@@ -63,7 +79,6 @@ export class Cleanup {
         console.error(`bench: stopping ${name} failed: ${(error as Error).message}`);
       }
     }
-    this.killChildrenNow();
   }
 }
 
@@ -127,10 +142,7 @@ export async function startBase(cleanup: Cleanup): Promise<BenchBase> {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
   const pgDir = mkdtempSync(join(tmpdir(), 'lethe-bench-pg-'));
-  cleanup.add('PostgreSQL data directory', () => {
-    rmSync(pgDir, { recursive: true, force: true });
-    return Promise.resolve();
-  });
+  const removePgDir = () => rmSync(pgDir, { recursive: true, force: true, maxRetries: 3 });
   const t0 = now();
   const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
     const value = await p;
@@ -141,7 +153,14 @@ export async function startBase(cleanup: Cleanup): Promise<BenchBase> {
     timed('postgres', startEmbeddedPostgres({ dataDir: pgDir, persistent: false })),
     timed('devServer', startDevServer({ executable: cli, headless: true })),
   ]);
-  if (pg.status === 'fulfilled') cleanup.add('embedded PostgreSQL', () => pg.value.stop());
+  if (pg.status === 'fulfilled') {
+    cleanup.add('embedded PostgreSQL', async () => {
+      await pg.value.stop();
+      removePgDir();
+    });
+  } else {
+    removePgDir();
+  }
   if (dev.status === 'fulfilled') cleanup.add('Temporal dev server', () => dev.value.stop());
   if (pg.status === 'rejected') throw pg.reason;
   if (dev.status === 'rejected') throw dev.reason;

@@ -75,7 +75,7 @@ export async function runPool<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('task failed', { cause: failure });
   return { wallMs: now() - started, latenciesMs, results };
 }
 

@@ -1,0 +1,145 @@
+// The readable table printed at the end of `npm run bench`, and the JSON written to bench/results/latest.json.
+import { writeFileSync } from 'node:fs';
+import type { WebhookLatencyResult } from './webhook-latency';
+import type { LifecycleResult } from './lifecycle';
+import type { ThroughputResult } from './throughput';
+import type { WorkerKillResult } from './worker-kill';
+
+export interface BenchResults {
+  meta: {
+    startedAt: string;
+    durationMs: number;
+    node: string;
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    startupMs: Record<string, number>;
+    temporalCli: string;
+    testServer: string;
+    notes: string[];
+  };
+  tenantCreation?: ThroughputResult;
+  webhookLatency?: WebhookLatencyResult;
+  lifecycle?: LifecycleResult;
+  workerKill?: WorkerKillResult;
+  errors: string[];
+}
+
+const fmt = (value: number, digits = 1): string =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
+const ms = (value: number, digits = 0): string => `${fmt(value, digits)} ms`;
+const verdict = (ok: boolean): string => (ok ? 'meets goal' : 'MISSES goal');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+export function renderReport(results: BenchResults): string {
+  const rows: string[][] = [['#', 'benchmark', 'measured', 'baseline (same run)', 'ratio', 'goal', 'result']];
+  const details: string[] = [];
+  const t = results.tenantCreation;
+  if (t) {
+    rows.push([
+      '1',
+      `tenant creation, HTTP signup (n=${t.count}, c=${t.concurrency})`,
+      `${fmt(t.signupsPerSec)} signups/s`,
+      `${fmt(t.bareStartsPerSec)} bare workflow starts/s`,
+      fmt(t.ratio, 3),
+      `≥ ${fmt(t.goal, 2)}`,
+      verdict(t.meetsGoal),
+    ]);
+    const a = t.argon2;
+    details.push(
+      `1  signup latency p50/p99 ${ms(t.signupLatencyMs.p50, 1)} / ${ms(t.signupLatencyMs.p99, 1)}; ` +
+        `bare start p50/p99 ${ms(t.bareStartLatencyMs.p50, 1)} / ${ms(t.bareStartLatencyMs.p99, 1)}`,
+      `   argon2id alone (19 MiB, t=2, c=${t.concurrency}): ${fmt(a.hashesPerSec)} hashes/s = ${ms(a.hashMsPerOp, 1)}/op ` +
+        `of the ${ms(a.signupMsPerOp - a.bareMsPerOp, 1)}/op gap (signup ${ms(a.signupMsPerOp, 1)}/op vs bare ` +
+        `${ms(a.bareMsPerOp, 1)}/op): explains ${fmt(a.shareOfGapExplained * 100, 0)}% of it; ` +
+        `estimated ratio without the hash ${a.ratioWithoutHashEstimate === null ? 'n/a' : fmt(a.ratioWithoutHashEstimate, 2)}`,
+    );
+  }
+  const w = results.webhookLatency;
+  if (w) {
+    rows.push([
+      '2',
+      `billing webhook → visible state (p99, n=${w.accountsPerSide})`,
+      ms(w.webhookToVisibleMs.p99, 1),
+      `${ms(w.bareSignalToQueryMs.p99, 1)} bare signal + query`,
+      fmt(w.p99Ratio, 2),
+      `≤ bare + ${w.goalP99SlackMs} ms`,
+      `${verdict(w.meetsGoal)} (+${fmt(w.p99DifferenceMs, 1)} ms)`,
+    ]);
+    const d = (x: WebhookLatencyResult['webhookToVisibleMs']) =>
+      `min ${fmt(x.min)} p50 ${fmt(x.p50)} p90 ${fmt(x.p90)} p99 ${fmt(x.p99)} max ${fmt(x.max)} mean ${fmt(x.mean)} ms`;
+    details.push(
+      `2  webhook → GET shows past_due: ${d(w.webhookToVisibleMs)} (p50 ratio ${fmt(w.p50Ratio, 2)})`,
+      `   bare signal → query shows it: ${d(w.bareSignalToQueryMs)}`,
+      `   webhook answer alone: p50 ${ms(w.webhookResponseMs.p50, 1)}, p99 ${ms(w.webhookResponseMs.p99, 1)}; ` +
+        `polls every ${w.pollIntervalMs} ms, mean polls ${fmt(w.meanPollsWebhook)} (webhook) / ${fmt(w.meanPollsBare)} (bare)`,
+    );
+  }
+  const l = results.lifecycle;
+  if (l) {
+    rows.push([
+      '3',
+      `whole lifecycle, ${l.simulatedDays} days, time-skipping server`,
+      `${ms(l.lifecycleWallMs.median)} (median of ${l.lifecycleWallMs.runs.length})`,
+      `${ms(l.baselineHealthCheckMs.median, 1)} health-check workflow`,
+      `${fmt(l.ratio, 1)}×`,
+      `< ${ms(l.goalMs)}`,
+      verdict(l.meetsGoal),
+    ]);
+    details.push(
+      `3  runs ${l.lifecycleWallMs.runs.map((v) => fmt(v, 0)).join(', ')} ms; test server start-up ${ms(l.testServerStartMs)} ` +
+        `(not included); worker start ${ms(l.workerStartMs)}`,
+    );
+  }
+  const k = results.workerKill;
+  if (k) {
+    rows.push([
+      '4',
+      `worker SIGKILLed mid-deletion (${fmt(k.killed.seededRows, 0)} rows)`,
+      `${ms(k.killed.totalMs)} total`,
+      `${ms(k.baseline.totalMs)} uninterrupted`,
+      `${fmt(k.ratio, 1)}×`,
+      'same end state',
+      k.checks.passed ? 'checks passed' : 'CHECKS FAILED',
+    ]);
+    details.push(
+      `4  time to kill ${ms(k.killed.timeToKillMs)}; rows deleted before the kill ${fmt(k.killed.rowsDeletedBeforeKill, 0)} ` +
+        `(${fmt(k.killed.rowsDeletedAtKillDecision, 0)} when the kill was decided); ` +
+        `new worker ready after ${ms(k.killed.newWorkerReadyMs)}`,
+      `   kill → deletion resumed ${ms(k.killed.killToResumeMs)} (heartbeat timeout ${ms(k.heartbeatTimeoutMs)}); ` +
+        `restart → deleted ${ms(k.killed.restartToDeletedMs)}`,
+      `   checks: live rows left ${JSON.stringify(k.checks.liveRowsLeft)}, deletion notice rows ${k.checks.deletionNoticeRows}, ` +
+        `bystander unchanged ${k.checks.bystanderUnchanged}, audit account.data_deleted rows ${k.checks.dataDeletedAuditRows}`,
+    );
+  }
+  const head =
+    `Lethe benchmarks, ${results.meta.startedAt} (${results.meta.cpus} × ${results.meta.cpuModel}, node ` +
+    `${results.meta.node}); whole run ${fmt(results.meta.durationMs / 1000, 0)} s`;
+  const errors = results.errors.map((e) => `ERROR ${e}`);
+  return ['', head, '', table(rows), '', ...details, ...(errors.length > 0 ? ['', ...errors] : []), ''].join('\n');
+}
+
+/** Writes the results as JSON, formatted the way `prettier --check .` expects (the folder is not ignored). */
+export async function writeResults(path: string, results: BenchResults): Promise<void> {
+  let text = `${JSON.stringify(results, null, 2)}\n`;
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(path)) ?? {};
+    text = await prettier.format(text, { ...options, filepath: path });
+  } catch {
+    // prettier is a dev dependency; without it the plain JSON is still valid.
+  }
+  writeFileSync(path, text);
+}
