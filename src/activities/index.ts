@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import type { Logger } from '../logger';
 import { createAccountActivities } from './account-activities';
+import { createErasureActivities } from './erasure-activities';
 import { createSystemActivities } from './system-activities';
 
 export interface ActivityDeps {
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemActivities(deps),
     ...createAccountActivities({ sql: deps.sql, masterKey: deps.config.masterKey, logger: deps.logger }),
+    ...createErasureActivities({ sql: deps.sql, masterKey: deps.config.masterKey, policy: deps.config.lifecycle }),
   };
 }
 

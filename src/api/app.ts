@@ -14,6 +14,7 @@ import { agentRoutes } from './routes/agents';
 import { auditLogRoutes } from './routes/audit-log';
 import { chatRoutes } from './routes/chats';
 import { contactRoutes } from './routes/contacts';
+import { erasureRoutes } from './routes/erasure';
 import { ipAllowlistRoutes } from './routes/ip-allowlist';
 import { meRoutes } from './routes/me';
 import { authRoutes } from './routes/auth';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', contactRoutes(deps));
   app.route('/', ticketRoutes(deps));
   app.route('/', chatRoutes(deps));
+  app.route('/', erasureRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

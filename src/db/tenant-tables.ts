@@ -9,6 +9,7 @@ export const TENANT_DATA_TABLES = [
   'recovery_codes',
   'login_throttles',
   'ip_allowlists',
+  'erasure_requests',
   'attachments',
   'messages',
   'tickets',

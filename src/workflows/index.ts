@@ -1,3 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker registers is exported here.
 export { accountWorkflow } from './account-workflow';
+export { erasureWorkflow } from './erasure-workflow';
 export { healthCheckWorkflow } from './health-check-workflow';

@@ -77,6 +77,8 @@ function parseBasic(header: string): { email: string; secret: string } | undefin
  */
 export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
+    // Routers mounted side by side may both guard a path: the first to authenticate wins, the rest pass through.
+    if (c.get('principal') !== undefined) return next();
     const header = c.req.header('authorization') ?? '';
     const principal = await resolve(deps, header, c.req.header('lethe-account'), allow);
     c.set('principal', principal);

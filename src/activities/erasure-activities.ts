@@ -1,0 +1,130 @@
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { insertAudit } from '../db/audit';
+import type { Sql } from '../db/client';
+import type { ErasureKind, ErasureStep } from '../domain/erasure-plan';
+import type { LifecyclePolicy } from '../domain/account-lifecycle';
+import { signReceipt, subjectHash } from '../security/receipts';
+import type { ErasureReceipt } from '../security/receipts';
+import { STEP_SQL } from './erasure-steps';
+
+export interface ErasureActivityDeps {
+  sql: Sql;
+  masterKey: Buffer;
+  policy: LifecyclePolicy;
+  batchSize?: number;
+}
+
+export interface ErasureRef {
+  accountId: string;
+  requestId: string;
+}
+
+/**
+ * The data-subject cascade's effects on PostgreSQL. Each batch deletes rows and adds its count to the request's
+ * progress in one transaction, so a worker killed at any point resumes with exact counts and ends with exactly the
+ * result of an uninterrupted run. Only ids and counts cross into Temporal.
+ */
+export function createErasureActivities(deps: ErasureActivityDeps) {
+  const { sql, masterKey } = deps;
+  const batchSize = deps.batchSize ?? 500;
+
+  async function request(ref: ErasureRef) {
+    const [row] = await sql<{ kind: ErasureKind; subjectId: string; status: string; subjectHash: string | null }[]>`
+      select kind, subject_id, status, subject_hash from erasure_requests where id = ${ref.requestId} and account_id = ${ref.accountId}`;
+    if (!row) throw ApplicationFailure.nonRetryable('No such erasure request', 'NOT_FOUND');
+    return row;
+  }
+
+  return {
+    /** Marks the request running and keeps a keyed hash of the subject's identifiers for the receipt. */
+    async startErasure(ref: ErasureRef): Promise<void> {
+      const row = await request(ref);
+      if (row.subjectHash !== null) return;
+      const identifiers =
+        row.kind === 'agent'
+          ? await sql<{ v: string }[]>`select email as v from users where id = ${row.subjectId}`
+          : row.kind === 'ticket'
+            ? [{ v: `ticket:${row.subjectId}` }]
+            : await sql<{ v: string }[]>`
+                select email as v from contacts where id = ${row.subjectId}
+                union select phone from contacts where id = ${row.subjectId} and phone is not null
+                union select email from contact_identities where contact_id = ${row.subjectId}`;
+      await sql`update erasure_requests set status = 'running', subject_hash = ${subjectHash(
+        masterKey,
+        identifiers.map((i) => i.v),
+      )}
+                where id = ${ref.requestId} and subject_hash is null`;
+    },
+
+    /** Runs one step of the plan to the end, batch by batch, heartbeating; returns the rows it touched in total. */
+    async runErasureStep(input: ErasureRef & { step: ErasureStep }): Promise<number> {
+      const { subjectId } = await request(input);
+      const { table, pick, action } = STEP_SQL[input.step];
+      const context = Context.current();
+      for (;;) {
+        const touched = await sql.begin(async (tx) => {
+          const ids = (await tx.unsafe<{ id: string }[]>(pick, [input.accountId, subjectId, batchSize])).map(
+            (r) => r.id,
+          );
+          if (ids.length === 0) return 0;
+          const result =
+            action === 'detach_agent'
+              ? await tx`update messages set author_kind = 'deleted_agent', author_user_id = null where id in ${tx(ids)}`
+              : await tx.unsafe(`delete from ${table} where id = any($1::uuid[])`, [ids]);
+          await tx`update erasure_requests
+                   set progress = jsonb_set(progress, ${[input.step]}, to_jsonb(coalesce((progress->>${input.step})::int, 0) + ${result.count}))
+                   where id = ${input.requestId}`;
+          return result.count;
+        });
+        context.heartbeat({ step: input.step });
+        if (context.cancellationSignal.aborted) throw new CancelledFailure('erasure interrupted between batches');
+        if (touched < batchSize) break;
+      }
+      const [row] = await sql<{ n: number }[]>`
+        select coalesce((progress->>${input.step})::int, 0) as n from erasure_requests where id = ${input.requestId}`;
+      return row?.n ?? 0;
+    },
+
+    /** Signs and stores the receipt (once) and audits the deletion; returns the request id and counts. */
+    async completeErasure(ref: ErasureRef): Promise<{ requestId: string; rows: number }> {
+      const [row] = await sql<
+        {
+          kind: string;
+          subjectHash: string;
+          progress: Record<string, number>;
+          requestedAt: Date;
+          status: string;
+          receipt: ErasureReceipt | null;
+        }[]
+      >`select kind, subject_hash, progress, requested_at, status, receipt from erasure_requests where id = ${ref.requestId}`;
+      if (!row) throw ApplicationFailure.nonRetryable('No such erasure request', 'NOT_FOUND');
+      const rows = Object.values(row.progress).reduce((a, b) => a + b, 0);
+      if (row.status === 'completed') return { requestId: ref.requestId, rows };
+      const completedAt = new Date();
+      const receipt: ErasureReceipt = {
+        requestId: ref.requestId,
+        kind: row.kind,
+        subjectHash: row.subjectHash,
+        counts: row.progress,
+        requestedAt: row.requestedAt.toISOString(),
+        completedAt: completedAt.toISOString(),
+        // Lethe keeps no other copies than the tenant's final backup; this bounds the operator's database backups.
+        backupsExpireBy: new Date(completedAt.getTime() + deps.policy.backupRetentionPeriodMs).toISOString(),
+      };
+      await sql.begin(async (tx) => {
+        await tx`update erasure_requests set status = 'completed', completed_at = ${completedAt}, receipt = ${tx.json(receipt as never)},
+                 signature = ${signReceipt(masterKey, receipt)} where id = ${ref.requestId} and status <> 'completed'`;
+        await insertAudit(tx, {
+          accountId: ref.accountId,
+          actor: 'system',
+          action: `erasure.completed_${row.kind}`,
+          targetId: ref.requestId,
+          idempotencyKey: `erasure:${ref.requestId}`,
+        });
+      });
+      return { requestId: ref.requestId, rows };
+    },
+  };
+}
+
+export type ErasureActivities = ReturnType<typeof createErasureActivities>;

@@ -1,0 +1,80 @@
+import type { ErasureStep } from '../domain/erasure-plan';
+
+/**
+ * For each step, the SQL that picks one batch of row ids ($1 account, $2 subject, $3 batch size) and the table the
+ * batch is deleted from. `agent_messages_detached` updates instead of deleting: the messages stay, authorless.
+ */
+export const STEP_SQL: Record<ErasureStep, { table: string; pick: string; action?: 'detach_agent' }> = {
+  contact_attachments: {
+    table: 'attachments',
+    pick: `select a.id from attachments a join messages m on m.id = a.message_id join tickets t on t.id = m.ticket_id
+           where a.account_id = $1 and (t.contact_id = $2 or m.author_contact_id = $2) limit $3`,
+  },
+  contact_messages: {
+    table: 'messages',
+    pick: `select m.id from messages m join tickets t on t.id = m.ticket_id
+           where m.account_id = $1 and (t.contact_id = $2 or m.author_contact_id = $2) limit $3`,
+  },
+  contact_tickets: {
+    table: 'tickets',
+    pick: `select id from tickets where account_id = $1 and contact_id = $2 limit $3`,
+  },
+  contact_consents: {
+    table: 'consents',
+    pick: `select id from consents where account_id = $1 and contact_id = $2 limit $3`,
+  },
+  contact_saved_searches: {
+    table: 'saved_searches',
+    pick: `select id from saved_searches where account_id = $1 and contact_id = $2 limit $3`,
+  },
+  contact_oauth_tokens: {
+    table: 'oauth_tokens',
+    pick: `select o.id from oauth_tokens o join contact_identities i on i.id = o.identity_id
+           where o.account_id = $1 and i.contact_id = $2 limit $3`,
+  },
+  contact_portal_sessions: {
+    table: 'portal_sessions',
+    pick: `select id from portal_sessions where account_id = $1 and contact_id = $2 limit $3`,
+  },
+  contact_identities: {
+    table: 'contact_identities',
+    pick: `select id from contact_identities where account_id = $1 and contact_id = $2 limit $3`,
+  },
+  contact: { table: 'contacts', pick: `select id from contacts where account_id = $1 and id = $2 limit $3` },
+  ticket_attachments: {
+    table: 'attachments',
+    pick: `select a.id from attachments a join messages m on m.id = a.message_id
+           where a.account_id = $1 and m.ticket_id = $2 limit $3`,
+  },
+  ticket_messages: {
+    table: 'messages',
+    pick: `select id from messages where account_id = $1 and ticket_id = $2 limit $3`,
+  },
+  ticket: { table: 'tickets', pick: `select id from tickets where account_id = $1 and id = $2 limit $3` },
+  agent_messages_detached: {
+    table: 'messages',
+    pick: `select id from messages where account_id = $1 and author_user_id = $2 limit $3`,
+    action: 'detach_agent',
+  },
+  agent_sessions: {
+    table: 'sessions',
+    pick: `select id from sessions where account_id = $1 and user_id = $2 limit $3`,
+  },
+  agent_api_tokens: {
+    table: 'api_tokens',
+    pick: `select id from api_tokens where account_id = $1 and user_id = $2 limit $3`,
+  },
+  agent_recovery_codes: {
+    table: 'recovery_codes',
+    pick: `select id from recovery_codes where account_id = $1 and user_id = $2 limit $3`,
+  },
+  agent_saved_searches: {
+    table: 'saved_searches',
+    pick: `select id from saved_searches where account_id = $1 and user_id = $2 limit $3`,
+  },
+  // The owner is never deleted this way; the API refuses earlier, this is the last guard.
+  agent: {
+    table: 'users',
+    pick: `select id from users where account_id = $1 and id = $2 and role <> 'owner' limit $3`,
+  },
+};
