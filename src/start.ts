@@ -18,6 +18,7 @@ import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
 import { createLogSender } from './notifications/sender';
 import { onShutdownSignal } from './shutdown';
 import { createTemporalClient } from './temporal/client';
+import { ensureSchedules } from './temporal/schedules';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
 
 const EMBEDDED_PG_PORT = 5433;
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
 
     const temporal = createTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => temporal.connection.close());
+    await ensureSchedules(temporal.client);
     const server = await startHttpServer({ config, logger, sql, temporal }, config.port);
     stops.push(() => server.close());
 

@@ -5,6 +5,8 @@ import { createSql } from './db/client';
 import { createLogger } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
 import { createLogSender } from './notifications/sender';
+import { createTemporalClient } from './temporal/client';
+import { ensureSchedules } from './temporal/schedules';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
 
 async function main(): Promise<void> {
@@ -19,7 +21,9 @@ async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const sql = createSql(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress ?? 'localhost:7233' });
+  const temporal = createTemporalClient(config.temporalAddress ?? 'localhost:7233', config.temporalNamespace);
   try {
+    await ensureSchedules(temporal.client);
     const worker = await createLetheWorker({ connection, namespace: config.temporalNamespace, config, sql, logger });
     const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
     logger.info({ taskQueue: worker.options.taskQueue }, 'worker running');
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
     await outbox.stop();
     logger.info('worker stopped');
   } finally {
+    await temporal.connection.close();
     await connection.close();
     await sql.end({ timeout: 5 });
   }

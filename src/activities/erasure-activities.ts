@@ -85,6 +85,32 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       return row?.n ?? 0;
     },
 
+    /** Tickets in the trash for longer than `olderThanMs`, across tenants (ids only), at most `limit`. */
+    async findExpiredTrash(input: {
+      olderThanMs: number;
+      limit: number;
+    }): Promise<{ accountId: string; ticketId: string }[]> {
+      return sql<{ accountId: string; ticketId: string }[]>`
+        select account_id, id as ticket_id from tickets
+        where trashed_at < now() - make_interval(secs => ${input.olderThanMs / 1000})
+        order by trashed_at limit ${input.limit}`;
+    },
+
+    /** Records a system-requested deletion of a trashed ticket (or finds the active one); returns its id. */
+    async requestTrashDeletion(input: { accountId: string; ticketId: string }): Promise<string> {
+      const [created] = await sql<{ id: string }[]>`
+        insert into erasure_requests (account_id, kind, subject_id, requested_by)
+        values (${input.accountId}, 'ticket', ${input.ticketId}, 'system:trash')
+        on conflict (account_id, kind, subject_id) where status in ('queued', 'running') do nothing
+        returning id`;
+      if (created) return created.id;
+      const [active] = await sql<{ id: string }[]>`
+        select id from erasure_requests where account_id = ${input.accountId} and kind = 'ticket'
+          and subject_id = ${input.ticketId} and status in ('queued', 'running')`;
+      if (!active) throw ApplicationFailure.retryable('Request vanished; retrying', 'CONFLICT');
+      return active.id;
+    },
+
     /** Signs and stores the receipt (once) and audits the deletion; returns the request id and counts. */
     async completeErasure(ref: ErasureRef): Promise<{ requestId: string; rows: number }> {
       const [row] = await sql<

@@ -1,4 +1,5 @@
 // The workflow bundle's entry point: every workflow the worker registers is exported here.
 export { accountWorkflow } from './account-workflow';
+export { emptyTrashWorkflow } from './empty-trash-workflow';
 export { erasureWorkflow } from './erasure-workflow';
 export { healthCheckWorkflow } from './health-check-workflow';

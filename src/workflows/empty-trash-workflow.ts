@@ -1,0 +1,37 @@
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { ErasureActivities } from '../activities/erasure-activities';
+import { erasureWorkflowId } from '../temporal/ids';
+import { erasureWorkflow } from './erasure-workflow';
+
+/** Tickets stay restorable in the trash this long (DESIGN §3). */
+export const TRASH_RETENTION_MS = 30 * 86_400_000;
+
+const { findExpiredTrash, requestTrashDeletion } = proxyActivities<ErasureActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Run by the Schedule `lethe-empty-trash`: deletes every ticket trashed more than 30 days ago, each as its own
+ * erasure workflow (with its receipt), a few at a time. Returns how many it deleted.
+ */
+export async function emptyTrashWorkflow(input: { retentionMs?: number; batch?: number } = {}): Promise<number> {
+  const expired = await findExpiredTrash({
+    olderThanMs: input.retentionMs ?? TRASH_RETENTION_MS,
+    limit: input.batch ?? 200,
+  });
+  const parallel = 5;
+  for (let i = 0; i < expired.length; i += parallel) {
+    await Promise.all(
+      expired.slice(i, i + parallel).map(async ({ accountId, ticketId }) => {
+        const requestId = await requestTrashDeletion({ accountId, ticketId });
+        await executeChild(erasureWorkflow, {
+          workflowId: erasureWorkflowId(accountId, requestId),
+          args: [{ accountId, requestId, kind: 'ticket' }],
+          taskQueue: workflowInfo().taskQueue,
+        });
+      }),
+    );
+  }
+  return expired.length;
+}
