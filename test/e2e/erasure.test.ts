@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { verifyReceipt } from '../../src/security/receipts';
+import { findIdentifiers } from '../../src/verify/forgotten';
 import { erasureWorkflowId } from '../../src/temporal/ids';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
@@ -42,8 +43,10 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
       (r) => r.body?.status === 'completed',
     );
 
+  let phones = 5550100;
   async function person(email: string, name: string) {
-    const contact = (await api('POST', '/v1/contacts', { email, name, phone: '+49 30 5550100' })).body.id as string;
+    const phone = `+49 30 ${phones++}`;
+    const contact = (await api('POST', '/v1/contacts', { email, name, phone })).body.id as string;
     const ticket = (
       await api('POST', '/v1/tickets', {
         contactId: contact,
@@ -56,8 +59,12 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
       })
     ).body.id as string;
     await api('POST', `/v1/tickets/${ticket}/messages`, { body: 'We are on it.' });
-    return { contact, ticket };
+    return { contact, ticket, phone };
   }
+
+  /** The verifier of DESIGN §7 over the database and the account's workflow histories. */
+  const verify = (identifiers: string[]) =>
+    findIdentifiers({ sql: stack.sql, identifiers, accountId, temporal: stack.temporal.client });
 
   const rowsMentioning = async (needle: string) => {
     const [row] = await stack.sql<{ n: number }[]>`
@@ -104,6 +111,8 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
     );
 
     expect(await rowsMentioning('dora@example.test')).toBe(0);
+    expect(await verify(['dora@example.test', 'Dora Data', subject.phone])).toEqual([]);
+    expect((await verify(['ben@example.test'])).length).toBeGreaterThan(0);
     expect(await rowsMentioning('ben@example.test')).toBe(3);
     expect((await api('GET', `/v1/tickets/${bystander.ticket}`)).status).toBe(200);
     expect((await api('GET', `/v1/contacts/${subject.contact}`)).status).toBe(404);
@@ -160,6 +169,7 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
     ]);
     const [left] = await stack.sql`select count(*)::int as n from users where email = 'gone@example.test'`;
     expect(left?.n).toBe(0);
+    expect(await verify(['gone@example.test', 'Gone Agent'])).toEqual([]);
   });
 
   it('trashes and restores a ticket, deletes one forever, and detaches tickets when a registration is deleted', async () => {
@@ -177,6 +187,9 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
       ticket_attachments: 1,
     });
     expect((await api('GET', `/v1/tickets/${ticket}`)).status).toBe(404);
+    // The contact is not part of a ticket's deletion: only it may still name Tess.
+    const tess = await verify(['tess@example.test', 'Tess Ticket']);
+    expect(new Set(tess.map((h) => h.location.split('.')[0]))).toEqual(new Set(['contacts']));
 
     const second = await person('rita@example.test', 'Rita Registered');
     const registration = await api('DELETE', `/v1/contacts/${second.contact}/registration`);
@@ -186,6 +199,12 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
     expect(kept.status).toBe(200);
     expect(kept.body.contactId).toBeNull();
     expect((await api('GET', `/v1/contacts/${second.contact}`)).status).toBe(404);
+    // What must stay: the tickets with their messages and attachments, which the person wrote.
+    const rita = await verify(['rita@example.test', 'Rita Registered', second.phone]);
+    expect(rita.length).toBeGreaterThan(0);
+    expect(new Set(rita.map((h) => h.location))).toEqual(
+      new Set(['tickets.subject', 'messages.body', 'attachments.bytes']),
+    );
     expect((await api('GET', `/v1/contacts/${contact}`)).status).toBe(200);
 
     const list = await api('GET', '/v1/erasure-requests');
