@@ -85,6 +85,22 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
     });
     expect(await rowsMentioning('dora@example.test')).toBeGreaterThan(0);
 
+    // Before: the export holds everything about the person.
+    const exported = await api('GET', `/v1/contacts/${subject.contact}/export`);
+    expect(exported.status).toBe(200);
+    expect(exported.body.contact).toMatchObject({
+      email: 'dora@example.test',
+      name: 'Dora Data',
+      phone: subject.phone,
+    });
+    expect(exported.body.tickets).toHaveLength(2);
+    expect(exported.body.tickets.flatMap((t: { messages: unknown[] }) => t.messages)).toHaveLength(3);
+    const attachment = exported.body.tickets[0].messages[0].attachments[0];
+    expect(Buffer.from(attachment.contentBase64 as string, 'base64').toString()).toBe('dora@example.test');
+    expect(exported.body.consents).toEqual([
+      expect.objectContaining({ purpose: 'chat', noticeVersion: '2026-01', granted: true }),
+    ]);
+
     const accepted = await api('POST', `/v1/contacts/${subject.contact}/erasure`, { reference: 'DSR-1' });
     expect(accepted.status).toBe(202);
     const joined = await api('POST', `/v1/contacts/${subject.contact}/erasure`, {});

@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { insertAudit } from '../../db/audit';
+import { exportContact } from '../../db/subject-export';
 import { insertContact } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps } from '../deps';
-import { authenticate } from '../middleware/auth';
+import { authenticate, requireRole } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
@@ -53,6 +55,20 @@ const consents = createRoute({
   },
 });
 
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/v1/contacts/{id}/export',
+  tags: ['data subjects'],
+  summary: 'Everything held about the contact, as one JSON document (attachments base64) — owner, admin',
+  security: bearerSecurity,
+  request: { params: UuidParam },
+  responses: {
+    200: { description: 'The export', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+    403: problem('Role not allowed'),
+    404: problem('No such contact'),
+  },
+});
+
 const notFound = () => new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such contact');
 
 export function contactRoutes(deps: AppDeps) {
@@ -81,6 +97,23 @@ export function contactRoutes(deps: AppDeps) {
     >`select id, email, name, phone, address, custom, created_at from contacts where id = ${id}`;
     if (!row) throw notFound();
     return c.json({ ...row, createdAt: row.createdAt.toISOString() }, 200);
+  });
+
+  router.get('/v1/contacts/:id/export', requireRole('owner', 'admin'));
+  router.openapi(exportRoute, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const { id } = c.req.valid('param');
+    const document = await exportContact(c.get('db'), id);
+    if (!document) throw notFound();
+    await insertAudit(c.get('db'), {
+      accountId: me.accountId,
+      actor: `user:${me.userId}`,
+      action: 'contact.exported',
+      targetId: id,
+      clientIp: c.get('clientIp'),
+    });
+    c.header('Content-Disposition', `attachment; filename="contact-${id}.json"`);
+    return c.json(document, 200);
   });
 
   router.openapi(consents, async (c) => {
