@@ -15,6 +15,7 @@ import { auditLogRoutes } from './routes/audit-log';
 import { chatRoutes } from './routes/chats';
 import { contactRoutes } from './routes/contacts';
 import { erasureRoutes } from './routes/erasure';
+import { portalRoutes, staffConsentRoutes } from './routes/portal';
 import { ipAllowlistRoutes } from './routes/ip-allowlist';
 import { meRoutes } from './routes/me';
 import { authRoutes } from './routes/auth';
@@ -84,6 +85,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes(deps));
   app.route('/', chatRoutes(deps));
   app.route('/', erasureRoutes(deps));
+  app.route('/', portalRoutes(deps));
+  app.route('/', staffConsentRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-const TOKEN_PREFIXES = ['lsess', 'lapi', 'lrec'] as const;
+const TOKEN_PREFIXES = ['lsess', 'lapi', 'lrec', 'lport'] as const;
 
-/** Kind of a bearer secret: `lsess` session token, `lapi` API token, `lrec` 2FA recovery code. */
+/** Kind of a bearer secret: `lsess` session, `lapi` API token, `lrec` 2FA recovery code, `lport` portal session. */
 export type TokenPrefix = (typeof TOKEN_PREFIXES)[number];
 
 // 256 bits: guessing is hopeless, so a fast unsalted SHA-256 is enough to store them (unlike passwords).

@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { findIpAllowlist, findLiveApiToken, findSignInUser } from '../../db/credentials';
 import type { Role, SignInUser } from '../../db/credentials';
 import { withTenant } from '../../db/client';
-import type { Queryable } from '../../db/client';
+import type { Queryable, Sql } from '../../db/client';
 import { findLiveSession } from '../../db/sessions';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { ErrorCode } from '../../domain/error-codes';
@@ -37,6 +37,24 @@ export type AuthEnv = AppEnv & {
 
 /** Thrown inside the tenant transaction to roll it back when the handler failed (Hono reports errors via c.error). */
 class RollbackAfterError extends Error {}
+
+/**
+ * Runs the rest of the request inside one transaction as the application role scoped to `accountId`; a handler
+ * error (which Hono turns into a response rather than a rejection) rolls it back.
+ */
+export async function inTenantTransaction(
+  sql: Sql,
+  accountId: string,
+  run: (tx: Queryable) => Promise<{ failed: boolean }>,
+): Promise<void> {
+  try {
+    await withTenant(sql, accountId, async (tx) => {
+      if ((await run(tx)).failed) throw new RollbackAfterError();
+    });
+  } catch (error) {
+    if (!(error instanceof RollbackAfterError)) throw error;
+  }
+}
 
 const GOOD_STANDING = new Set(['trial', 'active', 'past_due']);
 
@@ -88,15 +106,11 @@ export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][])
       return;
     }
     await enforceIpAllowlist(deps, principal.accountId, c.get('clientIp'));
-    try {
-      await withTenant(deps.sql, principal.accountId, async (tx) => {
-        c.set('db', tx);
-        await next();
-        if (c.error) throw new RollbackAfterError();
-      });
-    } catch (error) {
-      if (!(error instanceof RollbackAfterError)) throw error;
-    }
+    await inTenantTransaction(deps.sql, principal.accountId, async (tx) => {
+      c.set('db', tx);
+      await next();
+      return { failed: c.error !== undefined };
+    });
   });
 }
 

@@ -181,10 +181,10 @@ const view = (r: RequestRow) => ({
  * joins it (same request id). If the workflow cannot be started, the request is removed again and the caller hears
  * 503: nothing is reported accepted that will not run.
  */
-async function requestErasure(
+export async function requestErasure(
   db: Queryable,
   client: Client,
-  me: UserPrincipal,
+  requester: { accountId: string; actor: string },
   kind: ErasureKind,
   subjectId: string,
   clientIp: string | null,
@@ -192,18 +192,18 @@ async function requestErasure(
 ): Promise<string> {
   const [created] = await db<{ id: string }[]>`
     insert into erasure_requests (account_id, kind, subject_id, requested_by)
-    values (${me.accountId}, ${kind}, ${subjectId}, ${`user:${me.userId}`})
+    values (${requester.accountId}, ${kind}, ${subjectId}, ${requester.actor})
     on conflict (account_id, kind, subject_id) where status in ('queued', 'running') do nothing
     returning id`;
   if (!created) {
     const [active] = await db<{ id: string }[]>`
-      select id from erasure_requests where account_id = ${me.accountId} and kind = ${kind} and subject_id = ${subjectId}
+      select id from erasure_requests where account_id = ${requester.accountId} and kind = ${kind} and subject_id = ${subjectId}
         and status in ('queued', 'running')`;
     return active?.id ?? '';
   }
   await insertAudit(db, {
-    accountId: me.accountId,
-    actor: `user:${me.userId}`,
+    accountId: requester.accountId,
+    actor: requester.actor,
     action: `erasure.requested_${kind}`,
     targetId: created.id,
     clientIp,
@@ -212,11 +212,13 @@ async function requestErasure(
   // The row is in this request's transaction: if the start fails, the error rolls it back.
   await client.workflow.start<typeof erasureWorkflow>('erasureWorkflow', {
     taskQueue: TASK_QUEUE,
-    workflowId: erasureWorkflowId(me.accountId, created.id),
-    args: [{ accountId: me.accountId, requestId: created.id, kind }],
+    workflowId: erasureWorkflowId(requester.accountId, created.id),
+    args: [{ accountId: requester.accountId, requestId: created.id, kind }],
   });
   return created.id;
 }
+
+const asRequester = (me: UserPrincipal) => ({ accountId: me.accountId, actor: `user:${me.userId}` });
 
 export function erasureRoutes(deps: AppDeps) {
   const { temporal } = deps;
@@ -240,7 +242,10 @@ export function erasureRoutes(deps: AppDeps) {
     if (!user) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such user');
     if (user.role === 'owner')
       throw new ProblemError(409, ERROR_CODES.CANNOT_DELETE_OWNER, 'The account owner cannot be deleted');
-    return c.json({ requestId: await requestErasure(db, temporal.client, me, 'agent', id, c.get('clientIp')) }, 202);
+    return c.json(
+      { requestId: await requestErasure(db, temporal.client, asRequester(me), 'agent', id, c.get('clientIp')) },
+      202,
+    );
   });
 
   router.openapi(deleteRegistration, async (c) => {
@@ -249,7 +254,7 @@ export function erasureRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     if (!(await exists(db, 'contacts', id))) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such contact');
     return c.json(
-      { requestId: await requestErasure(db, temporal.client, me, 'registration', id, c.get('clientIp')) },
+      { requestId: await requestErasure(db, temporal.client, asRequester(me), 'registration', id, c.get('clientIp')) },
       202,
     );
   });
@@ -261,7 +266,17 @@ export function erasureRoutes(deps: AppDeps) {
     if (!(await exists(db, 'contacts', id))) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such contact');
     const reference = c.req.valid('json')?.reference;
     return c.json(
-      { requestId: await requestErasure(db, temporal.client, me, 'erasure', id, c.get('clientIp'), reference) },
+      {
+        requestId: await requestErasure(
+          db,
+          temporal.client,
+          asRequester(me),
+          'erasure',
+          id,
+          c.get('clientIp'),
+          reference,
+        ),
+      },
       202,
     );
   });
@@ -274,7 +289,10 @@ export function erasureRoutes(deps: AppDeps) {
     if (c.req.valid('query').forever === 'true') {
       if (me.role === 'agent')
         throw new ProblemError(403, ERROR_CODES.FORBIDDEN, 'Only owners and admins delete tickets forever');
-      return c.json({ requestId: await requestErasure(db, temporal.client, me, 'ticket', id, c.get('clientIp')) }, 202);
+      return c.json(
+        { requestId: await requestErasure(db, temporal.client, asRequester(me), 'ticket', id, c.get('clientIp')) },
+        202,
+      );
     }
     await db`update tickets set trashed_at = coalesce(trashed_at, now()) where id = ${id}`;
     await insertAudit(db, {

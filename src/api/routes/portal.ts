@@ -1,0 +1,347 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import { insertAudit } from '../../db/audit';
+import { withTenant } from '../../db/client';
+import type { Queryable } from '../../db/client';
+import { clearLoginFailures, recordLoginFailure, secondsLocked } from '../../db/login-throttles';
+import { findLivePortalSession, findLiveTenant, insertPortalSession } from '../../db/portal';
+import { exportContact } from '../../db/subject-export';
+import { loadTenantKey } from '../../db/tenant-keys';
+import { findOrInsertContact, recordConsent } from '../../db/tickets';
+import { ERROR_CODES } from '../../domain/error-codes';
+import { hashPassword, verifyPasswordOrDummy } from '../../security/passwords';
+import { seal } from '../../security/secret-box';
+import type { AppDeps, AppEnv } from '../deps';
+import { authenticate, inTenantTransaction, refuseStanding, standingProblem } from '../middleware/auth';
+import type { AuthEnv } from '../middleware/auth';
+import { ProblemError } from '../problem';
+import { EmailSchema, PasswordSchema } from '../schemas/account-schemas';
+import { bearerSecurity, problem } from '../schemas/common';
+import { IdSchema } from '../schemas/security-schemas';
+import { createRouter } from '../validation';
+import { requestErasure } from './erasure';
+import { tenantOf } from './tenant-of';
+
+type PortalEnv = AppEnv & { Variables: { contactId: string; accountId: string; db: Queryable } };
+
+const Session = z
+  .object({ token: z.string(), expiresAt: z.string().datetime(), contactId: z.string().uuid() })
+  .openapi('PortalSession');
+const SavedSearch = z
+  .object({ name: z.string().trim().min(1).max(100), query: z.string().min(1).max(1000) })
+  .openapi('SavedSearch');
+const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema } } });
+const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, ...json(schema) } });
+const portal = { tags: ['portal'] };
+const portalAuth = { ...portal, security: bearerSecurity };
+
+const register = createRoute({
+  ...portal,
+  method: 'post',
+  path: '/v1/portal/register',
+  summary: 'An end user registers in a tenant’s portal',
+  request: body(
+    z.object({
+      subdomain: z.string().min(1).max(63),
+      email: EmailSchema,
+      name: z.string().trim().min(1).max(200),
+      password: PasswordSchema,
+    }),
+  ),
+  responses: {
+    201: { description: 'Registered', ...json(Session) },
+    404: problem('No such tenant'),
+    409: problem('EMAIL_TAKEN'),
+  },
+});
+const login = createRoute({
+  ...portal,
+  method: 'post',
+  path: '/v1/portal/login',
+  summary: 'An end user signs in to the portal',
+  request: body(
+    z.object({
+      subdomain: z.string().min(1).max(63),
+      email: z.string().min(1).max(254),
+      password: z.string().min(1).max(1024),
+    }),
+  ),
+  responses: {
+    200: { description: 'Signed in', ...json(Session) },
+    401: problem('INVALID_CREDENTIALS'),
+    429: problem('TOO_MANY_ATTEMPTS'),
+  },
+});
+const oauth = createRoute({
+  ...portal,
+  method: 'post',
+  path: '/v1/portal/oauth',
+  summary: 'Social-login callback: stores the identity and its tokens (sealed), returns a portal session',
+  description:
+    'Called by Lethe’s OAuth integration after it exchanged the provider’s code, never by browsers: it trusts the ' +
+    'provider user id it is given, so it requires an operator token.',
+  security: bearerSecurity,
+  request: body(
+    z.object({
+      subdomain: z.string().min(1).max(63),
+      provider: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
+      providerUserId: z.string().min(1).max(200),
+      email: EmailSchema,
+      name: z.string().trim().min(1).max(200),
+      accessToken: z.string().min(1).max(4096),
+      refreshToken: z.string().min(1).max(4096).optional(),
+    }),
+  ),
+  responses: {
+    200: { description: 'Signed in', ...json(Session) },
+    401: problem('Operator token required'),
+    404: problem('No such tenant'),
+  },
+});
+const portalSearch = createRoute({
+  ...portalAuth,
+  method: 'post',
+  path: '/v1/portal/me/saved-searches',
+  summary: 'Save a search (end user)',
+  request: body(SavedSearch),
+  responses: { 201: { description: 'Saved', ...json(IdSchema) } },
+});
+const agentSearch = createRoute({
+  tags: ['me'],
+  security: bearerSecurity,
+  method: 'post',
+  path: '/v1/me/saved-searches',
+  summary: 'Save a search (agent)',
+  request: body(SavedSearch),
+  responses: { 201: { description: 'Saved', ...json(IdSchema) } },
+});
+const withdraw = createRoute({
+  ...portalAuth,
+  method: 'post',
+  path: '/v1/portal/me/consents/{purpose}/withdraw',
+  summary: 'Withdraw a consent (as easy as giving it): records a withdrawal',
+  request: { params: z.object({ purpose: z.string().regex(/^[a-z][a-z0-9_-]{1,50}$/) }) },
+  responses: { 201: { description: 'Withdrawn' }, 404: problem('No consent for this purpose') },
+});
+const staffWithdraw = createRoute({
+  tags: ['contacts'],
+  security: bearerSecurity,
+  method: 'post',
+  path: '/v1/contacts/{id}/consents/{purpose}/withdraw',
+  summary: 'Record a withdrawal on the contact’s request (staff)',
+  request: { params: z.object({ id: z.string().uuid(), purpose: z.string().regex(/^[a-z][a-z0-9_-]{1,50}$/) }) },
+  responses: { 201: { description: 'Withdrawn' }, 404: problem('No consent for this purpose') },
+});
+const deleteMe = createRoute({
+  ...portalAuth,
+  method: 'delete',
+  path: '/v1/portal/me',
+  summary: 'Delete my profile (a registration deletion); my tickets stay, detached',
+  responses: { 202: { description: 'Accepted', ...json(z.object({ requestId: z.string().uuid() })) } },
+});
+const exportMe = createRoute({
+  ...portalAuth,
+  method: 'get',
+  path: '/v1/portal/me/export',
+  summary: 'Everything held about me, as one JSON document',
+  responses: { 200: { description: 'The export', ...json(z.record(z.string(), z.unknown())) } },
+});
+
+/** The end user's portal session; their requests run in their tenant's row-level-security transaction. */
+function portalSession(deps: AppDeps) {
+  return createMiddleware<PortalEnv>(async (c, next) => {
+    const token = /^Bearer\s+(lport_\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const session = token ? await findLivePortalSession(deps.sql, token) : undefined;
+    if (!session) throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Portal session required');
+    const refusal = standingProblem(session.accountState, session.accessBlocked);
+    if (refusal) refuseStanding(refusal);
+    c.set('contactId', session.contactId);
+    c.set('accountId', session.accountId);
+    await inTenantTransaction(deps.sql, session.accountId, async (tx) => {
+      c.set('db', tx);
+      await next();
+      return { failed: c.error !== undefined };
+    });
+  });
+}
+
+async function tenantFor(deps: AppDeps, subdomain: string) {
+  const tenant = await findLiveTenant(deps.sql, subdomain);
+  if (!tenant) throw new ProblemError(404, ERROR_CODES.TENANT_NOT_FOUND, 'No such tenant');
+  if (!tenant.live) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
+  const refusal = standingProblem(tenant.state, tenant.accessBlocked);
+  if (refusal) refuseStanding(refusal);
+  return tenant;
+}
+
+async function withdrawConsent(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  purpose: string,
+  ip: string | null,
+) {
+  const [latest] = await db<{ noticeVersion: string }[]>`
+    select notice_version from consents where contact_id = ${contactId} and purpose = ${purpose}
+    order by recorded_at desc, id desc limit 1`;
+  if (!latest) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No consent for this purpose');
+  await recordConsent(db, accountId, { contactId, purpose, noticeVersion: latest.noticeVersion, granted: false, ip });
+}
+
+export function portalRoutes(deps: AppDeps) {
+  const { sql, config } = deps;
+  const router = createRouter<PortalEnv>();
+  router.use('/v1/portal/me', portalSession(deps));
+  router.use('/v1/portal/me/*', portalSession(deps));
+
+  router.openapi(register, async (c) => {
+    const input = c.req.valid('json');
+    const tenant = await tenantFor(deps, input.subdomain);
+    const passwordHash = await hashPassword(input.password);
+    const session = await withTenant(sql, tenant.id, async (db) => {
+      const contactId = await findOrInsertContact(db, tenant.id, {
+        email: input.email,
+        name: input.name,
+        ip: c.get('clientIp'),
+      });
+      const [identity] = await db`
+        insert into contact_identities (account_id, contact_id, provider, email, password_hash)
+        values (${tenant.id}, ${contactId}, 'password', ${input.email}, ${passwordHash})
+        on conflict (account_id, lower(email)) where provider = 'password' do nothing returning id`;
+      if (!identity) throw new ProblemError(409, ERROR_CODES.EMAIL_TAKEN, 'This email is already registered');
+      return { ...(await insertPortalSession(db, tenant.id, contactId)), contactId };
+    });
+    return c.json(
+      { token: session.token, expiresAt: session.expiresAt.toISOString(), contactId: session.contactId },
+      201,
+    );
+  });
+
+  router.openapi(login, async (c) => {
+    const input = c.req.valid('json');
+    const tenant = await tenantFor(deps, input.subdomain);
+    const throttleKey = `portal:${c.get('clientIp') ?? 'unknown'}`;
+    const wait = await secondsLocked(sql, tenant.id, throttleKey);
+    if (wait > 0) {
+      throw new ProblemError(429, ERROR_CODES.TOO_MANY_ATTEMPTS, 'Too many failed attempts', undefined, undefined, {
+        'Retry-After': String(wait),
+      });
+    }
+    const [identity] = await sql<{ contactId: string; passwordHash: string }[]>`
+      select contact_id, password_hash from contact_identities
+      where account_id = ${tenant.id} and provider = 'password' and lower(email) = lower(${input.email})`;
+    if (!(await verifyPasswordOrDummy(identity?.passwordHash, input.password)) || !identity) {
+      await recordLoginFailure(sql, tenant.id, throttleKey);
+      throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Invalid credentials');
+    }
+    await clearLoginFailures(sql, tenant.id, throttleKey);
+    const session = await withTenant(sql, tenant.id, (db) => insertPortalSession(db, tenant.id, identity.contactId));
+    return c.json(
+      { token: session.token, expiresAt: session.expiresAt.toISOString(), contactId: identity.contactId },
+      200,
+    );
+  });
+
+  router.use('/v1/portal/oauth', authenticate(deps, ['operator']) as never);
+  router.openapi(oauth, async (c) => {
+    const input = c.req.valid('json');
+    const tenant = await tenantFor(deps, input.subdomain);
+    const key = await loadTenantKey(sql, config.masterKey, tenant.id);
+    if (!key) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
+    const session = await withTenant(sql, tenant.id, async (db) => {
+      const [known] = await db<{ id: string; contactId: string }[]>`
+        select id, contact_id from contact_identities
+        where account_id = ${tenant.id} and provider = ${input.provider} and provider_user_id = ${input.providerUserId}`;
+      const contactId =
+        known?.contactId ??
+        (await findOrInsertContact(db, tenant.id, { email: input.email, name: input.name, ip: c.get('clientIp') }));
+      const identityId =
+        known?.id ??
+        (
+          await db<{ id: string }[]>`
+            insert into contact_identities (account_id, contact_id, provider, provider_user_id, email)
+            values (${tenant.id}, ${contactId}, ${input.provider}, ${input.providerUserId}, ${input.email}) returning id`
+        )[0]?.id;
+      const tokens = Buffer.from(
+        JSON.stringify({ accessToken: input.accessToken, refreshToken: input.refreshToken ?? null }),
+      );
+      await db`delete from oauth_tokens where identity_id = ${identityId ?? null}`;
+      await db`insert into oauth_tokens (account_id, identity_id, sealed)
+               values (${tenant.id}, ${identityId ?? null}, ${seal(key, tokens, `oauth:${identityId}`)})`;
+      return { ...(await insertPortalSession(db, tenant.id, contactId)), contactId };
+    });
+    return c.json(
+      { token: session.token, expiresAt: session.expiresAt.toISOString(), contactId: session.contactId },
+      200,
+    );
+  });
+
+  router.openapi(portalSearch, async (c) => {
+    const input = c.req.valid('json');
+    const [row] = await c.get('db')<{ id: string }[]>`
+      insert into saved_searches (account_id, contact_id, name, query)
+      values (${c.get('accountId')}, ${c.get('contactId')}, ${input.name}, ${input.query}) returning id`;
+    return c.json({ id: row?.id ?? '' }, 201);
+  });
+
+  router.openapi(withdraw, async (c) => {
+    await withdrawConsent(
+      c.get('db'),
+      c.get('accountId'),
+      c.get('contactId'),
+      c.req.valid('param').purpose,
+      c.get('clientIp'),
+    );
+    return c.body(null, 201);
+  });
+
+  router.openapi(deleteMe, async (c) => {
+    const accountId = c.get('accountId');
+    const requestId = await requestErasure(
+      c.get('db'),
+      deps.temporal.client,
+      { accountId, actor: `contact:${c.get('contactId')}` },
+      'registration',
+      c.get('contactId'),
+      c.get('clientIp'),
+    );
+    return c.json({ requestId }, 202);
+  });
+
+  router.openapi(exportMe, async (c) => {
+    const document = await exportContact(c.get('db'), c.get('contactId'));
+    if (!document) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such contact');
+    return c.json(document, 200);
+  });
+
+  return router;
+}
+
+/** Staff routes beside the portal's: an agent's saved searches and a withdrawal recorded on request. */
+export function staffConsentRoutes(deps: AppDeps) {
+  const router = createRouter<AuthEnv>();
+  router.use('/v1/me/saved-searches', authenticate(deps, ['user']));
+  router.use('/v1/contacts/*', authenticate(deps, ['user']));
+  router.openapi(agentSearch, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const input = c.req.valid('json');
+    const [row] = await c.get('db')<{ id: string }[]>`
+      insert into saved_searches (account_id, user_id, name, query) values (${me.accountId}, ${me.userId}, ${input.name}, ${input.query})
+      returning id`;
+    return c.json({ id: row?.id ?? '' }, 201);
+  });
+  router.openapi(staffWithdraw, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const { id, purpose } = c.req.valid('param');
+    await withdrawConsent(c.get('db'), me.accountId, id, purpose, c.get('clientIp'));
+    await insertAudit(c.get('db'), {
+      accountId: me.accountId,
+      actor: `user:${me.userId}`,
+      action: 'consent.withdrawn_by_staff',
+      targetId: id,
+      clientIp: c.get('clientIp'),
+    });
+    return c.body(null, 201);
+  });
+  return router;
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { findIdentifiers } from '../../src/verify/forgotten';
+import { startStack, until } from '../helpers/stack';
+import type { Stack } from '../helpers/stack';
+import { FIXTURE_PASSWORD } from '../helpers/tenants';
+
+describe('the end users’ portal', () => {
+  let stack: Stack;
+  let subdomain: string;
+  let accountId: string;
+  let staff: Record<string, string>;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const tag = randomBytes(4).toString('hex');
+    subdomain = `portal-${tag}`;
+    const signup = await stack.http('POST', '/v1/accounts', {
+      subdomain,
+      name: 'Portal Co',
+      owner: { email: `o-${tag}@example.test`, name: 'O', password: FIXTURE_PASSWORD },
+    });
+    accountId = signup.body.account.id as string;
+    const token = (
+      await stack.http('POST', '/v1/auth/login', {
+        subdomain,
+        email: `o-${tag}@example.test`,
+        password: FIXTURE_PASSWORD,
+      })
+    ).body.token as string;
+    staff = { authorization: `Bearer ${token}` };
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('registers, signs in, saves searches, withdraws consent as easily as it was given, exports, and deletes the profile', async () => {
+    await stack.http('POST', '/v1/chats', {
+      subdomain,
+      name: 'Paula Portal',
+      email: 'paula@example.test',
+      message: 'First chat',
+      consent: { granted: true, noticeVersion: '2026-03' },
+    });
+    const registered = await stack.http('POST', '/v1/portal/register', {
+      subdomain,
+      email: 'paula@example.test',
+      name: 'Paula Portal',
+      password: FIXTURE_PASSWORD,
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body.token).toMatch(/^lport_/);
+    expect(
+      (
+        await stack.http('POST', '/v1/portal/register', {
+          subdomain,
+          email: 'PAULA@example.test',
+          name: 'P',
+          password: FIXTURE_PASSWORD,
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await stack.http('POST', '/v1/portal/login', {
+          subdomain,
+          email: 'paula@example.test',
+          password: 'wrong password!!',
+        })
+      ).status,
+    ).toBe(401);
+    const session = (
+      await stack.http('POST', '/v1/portal/login', {
+        subdomain,
+        email: 'paula@example.test',
+        password: FIXTURE_PASSWORD,
+      })
+    ).body;
+    const me = { authorization: `Bearer ${session.token}` };
+    expect(session.contactId).toBe(registered.body.contactId);
+
+    expect(
+      (await stack.http('POST', '/v1/portal/me/saved-searches', { name: 'mine', query: 'status:open' }, me)).status,
+    ).toBe(201);
+    expect(
+      (await stack.http('POST', '/v1/me/saved-searches', { name: 'agent view', query: 'unassigned' }, staff)).status,
+    ).toBe(201);
+    expect((await stack.http('POST', '/v1/portal/me/consents/newsletter/withdraw', undefined, me)).status).toBe(404);
+    expect((await stack.http('POST', '/v1/portal/me/consents/chat/withdraw', undefined, me)).status).toBe(201);
+    const consents = await stack.http('GET', `/v1/contacts/${session.contactId}/consents`, undefined, staff);
+    expect(consents.body.consents.map((c: { granted: boolean }) => c.granted)).toEqual([true, false]);
+
+    const exported = await stack.http('GET', '/v1/portal/me/export', undefined, me);
+    expect(exported.body).toMatchObject({
+      contact: { email: 'paula@example.test' },
+      savedSearches: [{ name: 'mine' }],
+      identities: [{ provider: 'password' }],
+    });
+    expect(JSON.stringify(exported.body)).not.toContain('argon2');
+
+    const deletion = await stack.http('DELETE', '/v1/portal/me', undefined, me);
+    expect(deletion.status).toBe(202);
+    const done = await until(
+      () => stack.http('GET', `/v1/erasure-requests/${deletion.body.requestId}`, undefined, staff),
+      (r) => r.body?.status === 'completed',
+    );
+    expect(done.body.receipt.counts).toMatchObject({
+      contact_identities: 1,
+      contact_portal_sessions: 2,
+      contact_saved_searches: 1,
+      contact: 1,
+    });
+    expect((await stack.http('GET', '/v1/portal/me/export', undefined, me)).status).toBe(401);
+    const hits = await findIdentifiers({
+      sql: stack.sql,
+      identifiers: ['paula@example.test', 'Paula Portal'],
+      accountId,
+      temporal: stack.temporal.client,
+    });
+    expect(hits).toEqual([]);
+  });
+
+  it('takes social-login callbacks only from Lethe’s own integration, and seals the provider tokens', async () => {
+    const callback = {
+      subdomain,
+      provider: 'github',
+      providerUserId: '4242',
+      email: 'sam@example.test',
+      name: 'Sam Social',
+      accessToken: 'gho_plaintext_access_token_123',
+      refreshToken: 'ghr_plaintext_refresh_456',
+    };
+    expect((await stack.http('POST', '/v1/portal/oauth', callback)).status).toBe(401);
+    const first = await stack.http('POST', '/v1/portal/oauth', callback, stack.operator);
+    expect(first.status).toBe(200);
+    const again = await stack.http(
+      'POST',
+      '/v1/portal/oauth',
+      { ...callback, accessToken: 'gho_rotated_token_789' },
+      stack.operator,
+    );
+    expect(again.body.contactId).toBe(first.body.contactId);
+    const stored = await findIdentifiers({
+      sql: stack.sql,
+      identifiers: ['gho_plaintext_access_token_123', 'gho_rotated_token_789', 'ghr_plaintext_refresh_456'],
+      accountId,
+    });
+    expect(stored).toEqual([]);
+    const [tokens] = await stack.sql`select count(*)::int as n from oauth_tokens where account_id = ${accountId}`;
+    expect(tokens?.n).toBe(1);
+  });
+});
