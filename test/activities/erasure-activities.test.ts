@@ -1,0 +1,101 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createErasureActivities } from '../../src/activities/erasure-activities';
+import { erasurePlan } from '../../src/domain/erasure-plan';
+import type { ErasureStep } from '../../src/domain/erasure-plan';
+import { receiptPublicKeyPem, verifyReceipt } from '../../src/security/receipts';
+import type { ErasureReceipt } from '../../src/security/receipts';
+import { testConfig } from '../helpers/config';
+import { testSql, truncateAll } from '../helpers/db';
+import { databaseDigest, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants';
+
+describe('erasure activities', () => {
+  const sql = testSql();
+  const policy = testConfig().lifecycle;
+  const activities = createErasureActivities({ sql, masterKey: TEST_MASTER_KEY, policy, batchSize: 50 });
+  afterAll(() => sql.end());
+
+  /** A tenant with one subject owning `tickets` tickets of `perTicket` messages (every 5th with an attachment). */
+  async function subjectWithTickets(tickets: number, perTicket: number) {
+    const t = await seedTenant(sql, { agents: 0, sessionsPerUser: 0 });
+    const [contact] = await sql<{ id: string }[]>`
+      insert into contacts (account_id, email, name, phone) values (${t.accountId}, 'subject@example.test', 'Sub Ject', '+1 555 0100')
+      returning id`;
+    await sql`insert into tickets (account_id, contact_id, channel, subject)
+              select ${t.accountId}, ${contact!.id}, 'email', 'ticket ' || g from generate_series(1, ${tickets}) g`;
+    await sql`insert into messages (account_id, ticket_id, author_kind, author_contact_id, body)
+              select t.account_id, t.id, 'contact', t.contact_id, 'message ' || g
+              from tickets t, generate_series(1, ${perTicket}) g where t.contact_id = ${contact!.id}`;
+    await sql`insert into attachments (account_id, message_id, filename, content_type, size, bytes)
+              select account_id, id, 'a.txt', 'text/plain', 4, '\\x61626364'::bytea from messages
+              where author_contact_id = ${contact!.id} and (substring(body from 9)::int % 5) = 0`;
+    await sql`insert into consents (account_id, contact_id, purpose, notice_version, granted) values (${t.accountId}, ${contact!.id}, 'chat', 'v1', true)`;
+    const [request] = await sql<{ id: string }[]>`
+      insert into erasure_requests (account_id, kind, subject_id, requested_by) values (${t.accountId}, 'erasure', ${contact!.id}, 'test')
+      returning id`;
+    return { accountId: t.accountId, contactId: contact!.id, requestId: request!.id };
+  }
+
+  const runStep = (
+    ref: { accountId: string; requestId: string },
+    step: ErasureStep,
+    env = new MockActivityEnvironment(),
+  ) => env.run(activities.runErasureStep, { ...ref, step }) as Promise<number>;
+
+  it('resumes an interrupted cascade to exactly the counts and end state of an uninterrupted one', async () => {
+    await truncateAll(sql);
+    const interrupted = await subjectWithTickets(30, 10);
+    const straight = await subjectWithTickets(30, 10);
+    const bystander = await subjectWithTickets(5, 3);
+    const bystanderRows = async () =>
+      sql`select (select count(*) from messages where account_id = ${bystander.accountId})::int as m,
+                 (select count(*) from tickets where account_id = ${bystander.accountId})::int as t`;
+    const before = await bystanderRows();
+
+    for (const ref of [interrupted, straight]) await activities.startErasure(ref);
+    // Interrupt every step of the first cascade after its second batch, then run it again.
+    for (const step of erasurePlan('erasure')) {
+      const env = new MockActivityEnvironment();
+      let batches = 0;
+      env.on('heartbeat', () => {
+        if (++batches === 2) env.cancel();
+      });
+      await runStep(interrupted, step, env).catch(() => undefined);
+      await runStep(interrupted, step);
+      await runStep(straight, step);
+    }
+    await activities.completeErasure(interrupted);
+    await activities.completeErasure(straight);
+
+    const receipts = await sql<{ receipt: ErasureReceipt; signature: string }[]>`
+      select receipt, signature from erasure_requests where id in ${sql([interrupted.requestId, straight.requestId])} order by requested_at`;
+    expect(receipts[0]!.receipt.counts).toEqual(receipts[1]!.receipt.counts);
+    expect(receipts[0]!.receipt.counts).toMatchObject({
+      contact_tickets: 30,
+      contact_messages: 300,
+      contact: 1,
+      contact_consents: 1,
+    });
+    const pem = receiptPublicKeyPem(TEST_MASTER_KEY);
+    for (const r of receipts) expect(verifyReceipt(pem, r.receipt, r.signature)).toBe(true);
+    for (const ref of [interrupted, straight]) {
+      const [left] = await sql`
+        select (select count(*) from contacts where id = ${ref.contactId})::int + (select count(*) from tickets where contact_id = ${ref.contactId})::int
+             + (select count(*) from messages where account_id = ${ref.accountId})::int + (select count(*) from attachments where account_id = ${ref.accountId})::int as n`;
+      expect(left?.n).toBe(0);
+    }
+    expect(await bystanderRows()).toEqual(before);
+  });
+
+  it('changes nothing when a finished step or the completion runs again', async () => {
+    await truncateAll(sql);
+    const ref = await subjectWithTickets(3, 2);
+    await activities.startErasure(ref);
+    for (const step of erasurePlan('erasure')) await runStep(ref, step);
+    await activities.completeErasure(ref);
+    const digest = await databaseDigest(sql);
+    await activities.startErasure(ref);
+    for (const step of erasurePlan('erasure')) await runStep(ref, step);
+    await activities.completeErasure(ref);
+    expect(await databaseDigest(sql)).toEqual(digest);
+  });
+});
