@@ -39,7 +39,7 @@ describe('erasure activities', () => {
     ref: { accountId: string; requestId: string },
     step: ErasureStep,
     env = new MockActivityEnvironment(),
-  ) => env.run(activities.runErasureStep, { ...ref, step }) as Promise<number>;
+  ): Promise<number> => env.run(activities.runErasureStep, { ...ref, step });
 
   it('resumes an interrupted cascade to exactly the counts and end state of an uninterrupted one', async () => {
     await truncateAll(sql);
