@@ -147,4 +147,44 @@ describe('contacts, tickets and the pre-chat form', () => {
       ).status,
     ).toBe(404);
   });
+
+  it('refuses data-subject deletions to the wrong role, with malformed input or for unknown ids, deleting nothing', async () => {
+    const contact = (await call(t, '/v1/contacts', { body: { email: 'x@example.test', name: 'X' }, token })).body
+      .id as string;
+    const ticket = (
+      await call(t, '/v1/tickets', { body: { contactId: contact, channel: 'phone', subject: 's', body: 'b' }, token })
+    ).body.id as string;
+    await call(t, '/v1/agents', {
+      body: { email: 'ag@example.test', name: 'Ag', role: 'agent', password: FIXTURE_PASSWORD },
+      token,
+    });
+    const agent = (
+      await call(t, '/v1/auth/login', {
+        body: { subdomain: tenant.subdomain, email: 'ag@example.test', password: FIXTURE_PASSWORD },
+      })
+    ).body.token as string;
+    expect((await call(t, `/v1/contacts/${contact}/erasure`, { method: 'POST', body: {}, token: agent })).status).toBe(
+      403,
+    );
+    expect((await call(t, `/v1/tickets/${ticket}?forever=true`, { method: 'DELETE', token: agent })).status).toBe(403);
+    expect((await call(t, `/v1/agents/${tenant.ownerId}`, { method: 'DELETE', token: agent })).status).toBe(403);
+    expect(
+      (
+        await call(t, `/v1/contacts/${contact}/erasure`, {
+          method: 'POST',
+          body: { reference: 'no spaces allowed' },
+          token,
+        })
+      ).status,
+    ).toBe(400);
+    expect((await call(t, '/v1/contacts/not-a-uuid/erasure', { method: 'POST', body: {}, token })).status).toBe(400);
+    expect(
+      (await call(t, '/v1/contacts/00000000-0000-4000-8000-000000000000/erasure', { method: 'POST', body: {}, token }))
+        .status,
+    ).toBe(404);
+    expect((await call(t, `/v1/agents/${tenant.ownerId}`, { method: 'DELETE', token })).body.code).toBe(
+      'CANNOT_DELETE_OWNER',
+    );
+    expect([await count('contacts'), await count('tickets'), await count('erasure_requests')]).toEqual([1, 1, 0]);
+  });
 });

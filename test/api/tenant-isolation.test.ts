@@ -87,11 +87,13 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         if (!path.includes('{id}') && method !== 'get') continue;
         const idOfA = path.includes('/api-tokens/')
           ? apiTokenIdA
-          : path.startsWith('/v1/contacts/')
-            ? contactIdA
-            : path.startsWith('/v1/tickets/')
-              ? ticketIdA
-              : a.accountId;
+          : path.startsWith('/v1/agents/')
+            ? a.ownerId
+            : path.startsWith('/v1/contacts/')
+              ? contactIdA
+              : path.startsWith('/v1/tickets/')
+                ? ticketIdA
+                : a.accountId;
         const url = path.replace('{id}', idOfA);
         if (url.includes('{')) continue;
         const res = await call(t, url, { method: method.toUpperCase(), token: tokenB, body: BODIES[key] });
@@ -118,6 +120,12 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         'GET /v1/contacts/{id}/consents',
         'GET /v1/tickets/{id}',
         'POST /v1/tickets/{id}/messages',
+        'DELETE /v1/agents/{id}',
+        'DELETE /v1/tickets/{id}',
+        'POST /v1/tickets/{id}/restore',
+        'POST /v1/contacts/{id}/erasure',
+        'DELETE /v1/contacts/{id}/registration',
+        'GET /v1/contacts/{id}/export',
       ]),
     );
     expect(JSON.stringify(await rowsOfA())).toBe(before);
