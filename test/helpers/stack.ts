@@ -28,6 +28,8 @@ export interface Stack {
   ): Promise<{ status: number; body: any }>;
   operator: Record<string, string>;
   billing(event: unknown, options?: { secret?: string; at?: number }): Promise<{ status: number; body: any }>;
+  /** Stops the in-process worker, for tests that run workers as separate processes. */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,9 +78,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
         'lethe-signature': signWebhook(options.secret ?? config.billingWebhookSecret, raw, t),
       });
     },
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
     async stop() {
       await server.close(1_000);
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await temporal.connection.close();
