@@ -1,5 +1,6 @@
 // The readable table printed at the end of `npm run bench`, and the JSON written to bench/results/latest.json.
 import { writeFileSync } from 'node:fs';
+import type { ErasureResult } from './erasure';
 import type { WebhookLatencyResult } from './webhook-latency';
 import type { LifecycleResult } from './lifecycle';
 import type { ThroughputResult } from './throughput';
@@ -22,8 +23,11 @@ export interface BenchResults {
   webhookLatency?: WebhookLatencyResult;
   lifecycle?: LifecycleResult;
   workerKill?: WorkerKillResult;
+  erasure?: ErasureResult;
   errors: string[];
 }
+
+type ProbeStatsLike = ErasureResult['probe']['idle'];
 
 const fmt = (value: number, digits = 1): string =>
   Number.isFinite(value)
@@ -122,6 +126,61 @@ export function renderReport(results: BenchResults): string {
         `restart → deleted ${ms(k.killed.restartToDeletedMs)}`,
       `   checks: live rows left ${JSON.stringify(k.checks.liveRowsLeft)}, deletion notice rows ${k.checks.deletionNoticeRows}, ` +
         `bystander unchanged ${k.checks.bystanderUnchanged}, audit account.data_deleted rows ${k.checks.dataDeletedAuditRows}`,
+    );
+  }
+  const e = results.erasure;
+  if (e) {
+    const rows5 = fmt(e.subjectRowsTotal, 0);
+    rows.push(
+      [
+        '5',
+        `erasure of one person (${rows5} rows), workflow via API`,
+        `${fmt(e.workflow.rowsPerSec, 0)} rows/s (${ms(e.workflow.totalMs)})`,
+        `${fmt(e.rawSql.rowsPerSec, 0)} rows/s raw batched SQL (${ms(e.rawSql.totalMs)})`,
+        fmt(e.ratio, 2),
+        `≥ ${fmt(e.ratioGoal, 2)}`,
+        verdict(e.meetsGoals.throughput),
+      ],
+      [
+        '5',
+        'longest erasure batch transaction (pg_stat_activity)',
+        ms(e.workflow.batchXacts.longestMs, 1),
+        `${ms(e.rawSql.xacts.longestMs, 1)} raw SQL batch`,
+        fmt(e.workflow.batchXacts.longestMs / e.rawSql.xacts.longestMs, 2),
+        `≤ ${ms(e.longestBatchGoalMs)}`,
+        verdict(e.meetsGoals.longestBatch),
+      ],
+      [
+        '5',
+        'probe p99 on another tenant during the erasure',
+        ms(e.probe.duringWorkflow.all.p99, 1),
+        `${ms(e.probe.idle.all.p99, 1)} idle`,
+        `${fmt(e.probe.p99Ratio, 2)}×`,
+        `≤ ${fmt(e.probe.p99Goal, 0)}×`,
+        verdict(e.meetsGoals.probe),
+      ],
+    );
+    const p = (x: ProbeStatsLike) =>
+      `p50 ${fmt(x.all.p50)} p99 ${fmt(x.all.p99)} max ${fmt(x.all.max)} ms (n=${x.requests})`;
+    const runs = (xs: { totalMs: number }[]) => xs.map((x) => fmt(x.totalMs, 0)).join(', ');
+    details.push(
+      `5  ${fmt(e.subjectRowsTotal, 0)} rows per subject (${JSON.stringify(e.subjectRows)}); runs in the order raw, ` +
+        `workflow, workflow, raw: workflow ${runs(e.workflow.runs)} ms, raw SQL ${runs(e.rawSql.runs)} ms ` +
+        `(${e.rawSql.batches} batches of ≤ 500)`,
+      `   physical reference (delete tickets, then the contact; ON DELETE CASCADE): ${ms(e.cascade.totalMs)} = ` +
+        `${fmt(e.cascade.rowsPerSec, 0)} rows/s (tickets ${ms(e.cascade.ticketsDeleteMs)}, contact ${ms(e.cascade.contactDeleteMs)})`,
+      `   seeding ${fmt(e.seeding.totalMs / 1000, 0)} s: ${e.seeding.tenants} tenants, bystanders at scale ${e.seeding.bystanderScale} ` +
+        `(${fmt(e.seeding.bystanderTickets, 0)} tickets each); workflow DB time ${ms(e.workflow.dbMs)} (mean); ` +
+        `time outside activities ${e.workflow.runs.map((r) => fmt(r.outsideActivitiesMs, 0)).join(', ')} ms`,
+      `   workflow steps (run ms): ${e.workflow.runs[0]?.activities.map((a) => `${a.activity} ${fmt(a.runMs, 0)}`).join(', ')}`,
+      `   raw SQL steps (ms): ${Object.entries(e.rawSql.runs[0]?.stepMs ?? {})
+        .map(([k, v]) => `${k} ${fmt(v, 0)}`)
+        .join(', ')}`,
+      `   longest batch: ${e.workflow.batchXacts.longestQuery.slice(0, 160)}; ${e.workflow.batchXacts.observed} batch ` +
+        `transactions seen in ${e.workflow.samples} samples (every ${ms(e.workflow.meanSampleIntervalMs, 1)})`,
+      `   probe idle ${p(e.probe.idle)}; during workflow ${p(e.probe.duringWorkflow)}; during raw SQL ${p(e.probe.duringRawSql)}`,
+      `   checks: subjects empty ${e.checks.subjectsEmpty}, bystanders unchanged ${e.checks.bystandersUnchanged}, ` +
+        `receipt and raw row counts match ${e.checks.receiptRowsMatch}`,
     );
   }
   const head =

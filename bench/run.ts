@@ -4,10 +4,12 @@
 // Prints a table and writes bench/results/latest.json (plus bench.log and the worker processes' logs beside it).
 //
 // `node dist/bench/run.js --only=1,3` runs a subset (benchmark 2 then makes its own accounts through the API).
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { renderReport, writeResults } from './report';
 import type { BenchResults } from './report';
+import { benchErasure } from './erasure';
 import { benchLifecycle } from './lifecycle';
 import { Cleanup, startApp, startBase } from './stack';
 import type { AppStack, BenchBase } from './stack';
@@ -21,21 +23,61 @@ const SETTINGS = {
   webhookLatency: { count: 100, warmupPairs: 4, pollIntervalMs: 2 },
   lifecycle: { runs: 3, baselineRuns: 5 },
   workerKill: { rows: 100_000, users: 1_000, bystanderRows: 2_000, killAfterRows: 20_000 },
+  erasure: {
+    tickets: 10_000,
+    messagesPerTicket: 10,
+    messagesPerAttachment: 10,
+    attachmentBytes: 256,
+    bystanders: 15,
+    seedBudgetSec: 120,
+    batchSize: 500,
+    idleProbeSec: 16,
+    sampleIntervalMs: 10,
+  },
 } as const;
 
 function selected(): Set<number> {
   const arg = process.argv.find((a) => a.startsWith('--only='));
-  if (!arg) return new Set([1, 2, 3, 4]);
+  if (!arg) return new Set([1, 2, 3, 4, 5]);
   return new Set(
     arg
       .slice('--only='.length)
       .split(',')
       .map((s) => Number(s.trim()))
-      .filter((n) => n >= 1 && n <= 4),
+      .filter((n) => n >= 1 && n <= 5),
   );
 }
 
 const step = (text: string): void => console.log(`» ${text}`);
+
+const SECTIONS = [
+  [1, 'tenantCreation'],
+  [2, 'webhookLatency'],
+  [3, 'lifecycle'],
+  [4, 'workerKill'],
+  [5, 'erasure'],
+] as const;
+
+/** With --only, keeps the previous latest.json's sections of the benchmarks not run, and says so in the notes. */
+function withCarriedOver(path: string, results: BenchResults, only: Set<number>): BenchResults {
+  const full: BenchResults = { ...results, meta: { ...results.meta, notes: [...results.meta.notes] } };
+  if (!existsSync(path)) return full;
+  let previous: Partial<BenchResults>;
+  try {
+    previous = JSON.parse(readFileSync(path, 'utf8')) as Partial<BenchResults>;
+  } catch {
+    return full;
+  }
+  for (const [n, key] of SECTIONS) {
+    if (only.has(n) || previous[key] === undefined) continue;
+    (full as unknown as Record<string, unknown>)[key] = previous[key];
+    // A section carried over before keeps the date of the run that measured it.
+    const prefix = `Benchmark ${n}: carried over from the run of `;
+    const earlier = previous.meta?.notes.find((note) => note.startsWith(prefix));
+    full.meta.notes.push(earlier ?? `${prefix}${previous.meta?.startedAt ?? 'an earlier run'}.`);
+  }
+  return full;
+}
 
 async function signupAccounts(app: AppStack, count: number): Promise<string[]> {
   const result = await benchTenantCreation(app, { count, concurrency: 8, warmup: 0, hashCount: 2 });
@@ -86,7 +128,7 @@ async function main(): Promise<number> {
     let accountIds: string[] = [];
     if (only.has(1)) {
       const o = SETTINGS.tenantCreation;
-      step(`1/4 tenant creation: ${o.count} signups vs ${o.count} bare workflow starts, concurrency ${o.concurrency}`);
+      step(`1/5 tenant creation: ${o.count} signups vs ${o.count} bare workflow starts, concurrency ${o.concurrency}`);
       const { result, accountIds: ids } = await benchTenantCreation(app, o);
       results.tenantCreation = result;
       accountIds = ids;
@@ -98,20 +140,29 @@ async function main(): Promise<number> {
       if (accountIds.length < needed) {
         accountIds = [...accountIds, ...(await signupAccounts(app, needed - accountIds.length))];
       }
-      step(`2/4 billing webhook → visible state: ${o.count} accounts per side, polling every ${o.pollIntervalMs} ms`);
+      step(`2/5 billing webhook → visible state: ${o.count} accounts per side, polling every ${o.pollIntervalMs} ms`);
       results.webhookLatency = await benchWebhookLatency(base, app, accountIds, o);
+    }
+    checkpoint();
+    if (only.has(5)) {
+      const o = SETTINGS.erasure;
+      step(
+        `5/5 erasure of one person (${o.tickets.toLocaleString('en-US')} tickets, ` +
+          `${(o.tickets * o.messagesPerTicket).toLocaleString('en-US')} messages) among ${o.bystanders + 5} other tenants`,
+      );
+      results.erasure = await benchErasure(base, app, o);
     }
     // The later benchmarks bring their own workers; the in-process one must not take their tasks.
     await app.stopServing();
     checkpoint();
     if (only.has(3)) {
-      step('3/4 whole lifecycle on the time-skipping test server');
+      step('3/5 whole lifecycle on the time-skipping test server');
       results.lifecycle = await benchLifecycle(base, cleanup, SETTINGS.lifecycle);
     }
     checkpoint();
     if (only.has(4)) {
       const o = SETTINGS.workerKill;
-      step(`4/4 worker SIGKILLed during the deletion of a ${o.rows.toLocaleString('en-US')}-row tenant (about 2 min)`);
+      step(`4/5 worker SIGKILLed during the deletion of a ${o.rows.toLocaleString('en-US')}-row tenant (about 2 min)`);
       results.workerKill = await benchWorkerKill(base, app, cleanup, o);
     }
   } catch (error) {
@@ -141,6 +192,7 @@ async function main(): Promise<number> {
         'Benchmark 1 runs its phases in the order hash, bare, signup, signup, bare, hash after a warm-up.',
         'Benchmark 2 alternates one webhook and one bare measurement at a time, on different accounts.',
         'Benchmark 4 waits out the cascade activity heartbeat timeout after the SIGKILL before the retry starts.',
+        'Benchmark 5 runs before 3 and 4 (it needs the in-process worker and API); it samples pg_stat_activity.',
       ],
     },
     ...results,
@@ -148,7 +200,7 @@ async function main(): Promise<number> {
   };
   if (base) {
     const path = join(base.resultsDir, 'latest.json');
-    await writeResults(path, full);
+    await writeResults(path, withCarriedOver(path, full, only));
     step(`results written to ${path}`);
   }
   console.log(renderReport(full));
