@@ -26,6 +26,7 @@ import {
   viewQuery,
 } from './account-messages';
 import type { ReactivateInput, RequestDeletionInput } from './account-messages';
+import { BATCHED, QUICK } from './activity-options';
 import { toAccountView } from './account-view';
 import type { AccountView } from './account-view';
 
@@ -49,17 +50,8 @@ export interface AccountWorkflowResult {
   purgedAt: string;
 }
 
-const quick = proxyActivities<AccountActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-const cascade = proxyActivities<AccountActivities>({
-  startToCloseTimeout: '2 hours',
-  // Batches take well under a second; a dead worker's cascade is retried elsewhere after this long.
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const quick = proxyActivities<AccountActivities>(QUICK);
+const cascade = proxyActivities<AccountActivities>(BATCHED);
 
 interface Pending {
   event: AccountEvent;

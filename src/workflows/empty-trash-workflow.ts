@@ -1,15 +1,13 @@
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ErasureActivities } from '../activities/erasure-activities';
 import { erasureWorkflowId } from '../temporal/ids';
+import { QUICK } from './activity-options';
 import { erasureWorkflow } from './erasure-workflow';
 
 /** Tickets stay restorable in the trash this long (DESIGN §3). */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;
 
-const { findExpiredTrash, requestTrashDeletion } = proxyActivities<ErasureActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { findExpiredTrash, requestTrashDeletion } = proxyActivities<ErasureActivities>(QUICK);
 
 /**
  * Run by the Schedule `lethe-empty-trash`: deletes every ticket trashed more than 30 days ago, each as its own

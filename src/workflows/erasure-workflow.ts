@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { ErasureActivities } from '../activities/erasure-activities';
 import { erasurePlan } from '../domain/erasure-plan';
 import type { ErasureKind } from '../domain/erasure-plan';
+import { BATCHED, QUICK } from './activity-options';
 
 export interface ErasureWorkflowInput {
   accountId: string;
@@ -9,16 +10,8 @@ export interface ErasureWorkflowInput {
   kind: ErasureKind;
 }
 
-const quick = proxyActivities<ErasureActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-const batches = proxyActivities<ErasureActivities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const quick = proxyActivities<ErasureActivities>(QUICK);
+const batches = proxyActivities<ErasureActivities>(BATCHED);
 
 /**
  * One deletion requested for a data subject (DESIGN §3): the steps of the domain's plan, each a resumable batched
