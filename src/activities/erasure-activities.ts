@@ -5,7 +5,7 @@ import type { ErasureKind, ErasureStep } from '../domain/erasure-plan';
 import type { LifecyclePolicy } from '../domain/account-lifecycle';
 import { signReceipt, subjectHash } from '../security/receipts';
 import type { ErasureReceipt } from '../security/receipts';
-import { STEP_SQL } from './erasure-steps';
+import { batchStatement } from './erasure-steps';
 
 export interface ErasureActivityDeps {
   sql: Sql;
@@ -21,7 +21,7 @@ export interface ErasureRef {
 
 /**
  * The data-subject cascade's effects on PostgreSQL. Each batch deletes rows and adds its count to the request's
- * progress in one transaction, so a worker killed at any point resumes with exact counts and ends with exactly the
+ * progress in one statement, so a worker killed at any point resumes with exact counts and ends with exactly the
  * result of an uninterrupted run. Only ids and counts cross into Temporal.
  */
 export function createErasureActivities(deps: ErasureActivityDeps) {
@@ -59,23 +59,17 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
     /** Runs one step of the plan to the end, batch by batch, heartbeating; returns the rows it touched in total. */
     async runErasureStep(input: ErasureRef & { step: ErasureStep }): Promise<number> {
       const { subjectId } = await request(input);
-      const { table, pick, action } = STEP_SQL[input.step];
+      const statement = batchStatement(input.step);
       const context = Context.current();
       for (;;) {
-        const touched = await sql.begin(async (tx) => {
-          const ids = (await tx.unsafe<{ id: string }[]>(pick, [input.accountId, subjectId, batchSize])).map(
-            (r) => r.id,
-          );
-          if (ids.length === 0) return 0;
-          const result =
-            action === 'detach_agent'
-              ? await tx`update messages set author_kind = 'deleted_agent', author_user_id = null where id in ${tx(ids)}`
-              : await tx.unsafe(`delete from ${table} where id = any($1::uuid[])`, [ids]);
-          await tx`update erasure_requests
-                   set progress = jsonb_set(progress, ${[input.step]}, to_jsonb(coalesce((progress->>${input.step})::int, 0) + ${result.count}))
-                   where id = ${input.requestId}`;
-          return result.count;
-        });
+        const [batch] = await sql.unsafe<{ n: number }[]>(statement, [
+          input.accountId,
+          subjectId,
+          batchSize,
+          input.requestId,
+          input.step,
+        ]);
+        const touched = batch?.n ?? 0;
         context.heartbeat({ step: input.step });
         if (context.cancellationSignal.aborted) throw new CancelledFailure('erasure interrupted between batches');
         if (touched < batchSize) break;

@@ -78,3 +78,24 @@ export const STEP_SQL: Record<ErasureStep, { table: string; pick: string; action
     pick: `select id from users where account_id = $1 and id = $2 and role <> 'owner' limit $3`,
   },
 };
+
+/**
+ * One batch of a step as a single statement ($1 account, $2 subject, $3 batch size, $4 request, $5 step): pick,
+ * delete (or detach) and add the count to the request's progress. One statement is one transaction, so the count
+ * can never disagree with the rows gone, and a batch costs one round trip instead of five (begin, pick, delete,
+ * progress, commit). Returns no row when the batch touched nothing.
+ */
+export function batchStatement(step: ErasureStep): string {
+  const { table, pick, action } = STEP_SQL[step];
+  const effect =
+    action === 'detach_agent'
+      ? `update messages set author_kind = 'deleted_agent', author_user_id = null where id in (select id from picked)`
+      : `delete from ${table} where id in (select id from picked)`;
+  return `with picked as (${pick}),
+    touched as (${effect} returning 1),
+    counted as (select count(*)::int as n from touched)
+  update erasure_requests
+  set progress = jsonb_set(progress, array[$5::text], to_jsonb(coalesce((progress->>$5::text)::int, 0) + counted.n))
+  from counted where erasure_requests.id = $4 and counted.n > 0
+  returning counted.n`;
+}
