@@ -106,7 +106,7 @@ export interface BenchBase {
   devServer: EmbeddedTemporal;
   secrets: BenchSecrets;
   config: Config;
-  /** The application's pool (API and in-process worker share it, as in `npm start`). */
+  /** The API's pool; the in-process worker gets its own, as in `npm start` (see Config.dbPool). */
   sql: Sql;
   /** The benchmark's own pool for seeding and counting, so measuring never queues behind the application. */
   benchSql: Sql;
@@ -182,7 +182,7 @@ export async function startBase(cleanup: Cleanup): Promise<BenchBase> {
   });
 
   // Same pool size as npm start; the bench's own pool is separate.
-  const sql = createSql(databaseUrl);
+  const sql = createSql(databaseUrl, { max: config.dbPool.api });
   cleanup.add('application pool', () => sql.end({ timeout: 5 }));
   const benchSql = createSql(databaseUrl, { max: 4 });
   cleanup.add('bench pool', () => benchSql.end({ timeout: 5 }));
@@ -222,12 +222,14 @@ export async function startApp(base: BenchBase, cleanup: Cleanup): Promise<AppSt
   const { config, sql, logger, devServer } = base;
   const connection = await NativeConnection.connect({ address: devServer.address });
   const closeConnection = cleanup.add('worker connection', () => connection.close());
+  const workerSql = createSql(base.databaseUrl, { max: config.dbPool.worker });
+  const closeWorkerPool = cleanup.add('worker pool', () => workerSql.end({ timeout: 5 }));
   const worker = await createLetheWorker({
     connection,
     namespace: config.temporalNamespace,
     workflowBundle: base.bundle,
     config,
-    sql,
+    sql: workerSql,
     logger,
   });
   const running = worker.run();
@@ -235,7 +237,7 @@ export async function startApp(base: BenchBase, cleanup: Cleanup): Promise<AppSt
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
-  const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
+  const outbox = startOutboxDispatcher(workerSql, createLogSender(logger), logger);
   const stopOutbox = cleanup.add('outbox dispatcher', () => outbox.stop());
   const temporal = createTemporalClient(devServer.address, config.temporalNamespace);
   cleanup.add('Temporal client', () => temporal.connection.close());
@@ -251,6 +253,7 @@ export async function startApp(base: BenchBase, cleanup: Cleanup): Promise<AppSt
       await stopOutbox();
       await stopWorker();
       await closeConnection();
+      await closeWorkerPool();
     },
   };
 }

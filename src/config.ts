@@ -17,6 +17,11 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
   readonly lifecycle: Readonly<LifecyclePolicy>;
+  /**
+   * Connections per pool. The API and the worker never share a pool, also when `npm start` runs both in one
+   * process: a long cascade cannot take the connections API requests wait for, nor queue behind them.
+   */
+  readonly dbPool: { readonly api: number; readonly worker: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -132,6 +137,14 @@ export function loadConfig(env: Env): Config {
     reactivationWindowMs: periodMs('REACTIVATION_WINDOW'),
   };
 
+  const poolSize = (key: string, fallback: number): number => {
+    const text = get(key) ?? String(fallback);
+    const size = Number(text);
+    if (!/^\d+$/.test(text) || size < 1 || size > 100) problems.push(`${key} must be an integer from 1 to 100`);
+    return size;
+  };
+  const dbPool = { api: poolSize('API_DB_POOL_SIZE', 10), worker: poolSize('WORKER_DB_POOL_SIZE', 4) };
+
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -150,6 +163,7 @@ export function loadConfig(env: Env): Config {
     trustedProxies: Object.freeze(trustedProxies),
     tls: certPath !== undefined && keyPath !== undefined ? Object.freeze({ certPath, keyPath }) : undefined,
     lifecycle: Object.freeze(lifecycle),
+    dbPool: Object.freeze(dbPool),
     logLevel: logLevel as Config['logLevel'],
   });
 }

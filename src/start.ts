@@ -64,9 +64,12 @@ async function main(): Promise<void> {
       uiUrl = temporal.uiUrl;
     }
 
-    const sql = createSql(databaseUrl);
+    const sql = createSql(databaseUrl, { max: config.dbPool.api });
     stops.push(() => sql.end({ timeout: 5 }));
     const applied = await migrate(sql);
+    // The worker's own pool, as if it ran in its own process (see Config.dbPool).
+    const workerSql = createSql(databaseUrl, { max: config.dbPool.worker });
+    stops.push(() => workerSql.end({ timeout: 5 }));
     logger.info({ applied }, 'database migrated');
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: config.temporalNamespace,
       config,
-      sql,
+      sql: workerSql,
       logger,
     });
     const workerDone = worker.run();
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
       worker.shutdown();
       await workerDone;
     });
-    const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
+    const outbox = startOutboxDispatcher(workerSql, createLogSender(logger), logger);
     stops.push(() => outbox.stop());
 
     const temporal = createTemporalClient(temporalAddress, config.temporalNamespace);

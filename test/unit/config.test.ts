@@ -34,6 +34,20 @@ describe('loadConfig', () => {
     expect(config.masterKey).toHaveLength(32);
     expect(config.operatorTokens).toHaveLength(2);
     expect(config.tls).toBeUndefined();
+    expect(config.dbPool).toEqual({ api: 10, worker: 4 });
+  });
+
+  it('sizes the API and worker pools separately, from 1 to 100 connections', () => {
+    expect(loadConfig({ ...TEST_ENV, API_DB_POOL_SIZE: '25', WORKER_DB_POOL_SIZE: '1' }).dbPool).toEqual({
+      api: 25,
+      worker: 1,
+    });
+    for (const bad of ['0', '101', '2.5', 'ten']) {
+      expect(problemsOf({ ...TEST_ENV, API_DB_POOL_SIZE: bad, WORKER_DB_POOL_SIZE: bad })).toEqual([
+        'API_DB_POOL_SIZE must be an integer from 1 to 100',
+        'WORKER_DB_POOL_SIZE must be an integer from 1 to 100',
+      ]);
+    }
   });
 
   it('parses duration strings for every lifecycle period', () => {
@@ -73,6 +87,7 @@ describe('loadConfig', () => {
       TLS_CERT: '/nonexistent/cert.pem',
       LOG_LEVEL: 'loud',
       OPERATOR_TOKENS: 'short',
+      WORKER_DB_POOL_SIZE: '0',
     });
     const keys = problems.map((p) => p.split(' ')[0]);
     expect(keys).toEqual(
@@ -87,6 +102,7 @@ describe('loadConfig', () => {
         'TLS_CERT',
         'LOG_LEVEL',
         'OPERATOR_TOKENS',
+        'WORKER_DB_POOL_SIZE',
         'BILLING_WEBHOOK_SECRET',
       ]),
     );
