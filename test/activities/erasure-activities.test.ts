@@ -11,7 +11,13 @@ import { databaseDigest, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants'
 describe('erasure activities', () => {
   const sql = testSql();
   const policy = testConfig().lifecycle;
-  const activities = createErasureActivities({ sql, masterKey: TEST_MASTER_KEY, policy, batchSize: 50 });
+  const activities = createErasureActivities({
+    sql,
+    masterKey: TEST_MASTER_KEY,
+    policy,
+    batchSize: 50,
+    heartbeatEveryMs: 0,
+  });
   afterAll(() => sql.end());
 
   /** A tenant with one subject owning `tickets` tickets of `perTicket` messages (every 5th with an attachment). */
