@@ -7,6 +7,9 @@ import { signReceipt, subjectHash } from '../security/receipts';
 import type { ErasureReceipt } from '../security/receipts';
 import { batchStatement } from './erasure-steps';
 
+/** Attempts of `startErasure` that wait for the request's row to commit: 1 + 2 + 4 + 8 + 16 s of retry backoff. */
+const COMMIT_WAIT_ATTEMPTS = 6;
+
 export interface ErasureActivityDeps {
   sql: Sql;
   masterKey: Buffer;
@@ -31,9 +34,14 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   const batchSize = deps.batchSize ?? 500;
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 1000;
 
-  async function request(ref: ErasureRef) {
+  async function findRequest(ref: ErasureRef) {
     const [row] = await sql<{ kind: ErasureKind; subjectId: string; status: string; subjectHash: string | null }[]>`
       select kind, subject_id, status, subject_hash from erasure_requests where id = ${ref.requestId} and account_id = ${ref.accountId}`;
+    return row;
+  }
+
+  async function request(ref: ErasureRef) {
+    const row = await findRequest(ref);
     if (!row) throw ApplicationFailure.nonRetryable('No such erasure request', 'NOT_FOUND');
     return row;
   }
@@ -41,7 +49,15 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   return {
     /** Marks the request running and keeps a keyed hash of the subject's identifiers for the receipt. */
     async startErasure(ref: ErasureRef): Promise<void> {
-      const row = await request(ref);
+      const row = await findRequest(ref);
+      if (!row) {
+        // The API starts the workflow inside the transaction that inserts the request, so that a failed start rolls
+        // the row back; a fast worker can get here before that transaction commits. Wait for it (about 30 s).
+        if (Context.current().info.attempt < COMMIT_WAIT_ATTEMPTS) {
+          throw ApplicationFailure.retryable('Erasure request not committed yet', 'REQUEST_NOT_COMMITTED');
+        }
+        throw ApplicationFailure.nonRetryable('No such erasure request', 'NOT_FOUND');
+      }
       if (row.subjectHash !== null) return;
       const identifiers =
         row.kind === 'agent'

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { verifyReceipt } from '../../src/security/receipts';
 import { findIdentifiers } from '../../src/verify/forgotten';
 import { erasureWorkflowId } from '../../src/temporal/ids';
+import { requestErasure } from '../../src/api/routes/erasure';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
@@ -225,5 +226,32 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
 
     const list = await api('GET', '/v1/erasure-requests');
     expect(list.body.requests.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('waits for the request to commit when the worker is faster than the API transaction that started it', async () => {
+    const { contact } = await person('quick@example.test', 'Quick Worker');
+    // What the API does, with the transaction held open for 2.5 s after the workflow has started.
+    const requestId = await stack.sql.begin(async (tx) => {
+      const id = await requestErasure(
+        tx,
+        stack.temporal.client,
+        { accountId, actor: `user:${ownerId}` },
+        'erasure',
+        contact,
+        null,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      return id;
+    });
+    const done = await finished(requestId);
+    expect(done.body.receipt.counts).toMatchObject({ contact: 1, contact_tickets: 1 });
+    const history = await stack.temporal.client.workflow
+      .getHandle(erasureWorkflowId(accountId, requestId))
+      .fetchHistory();
+    const attempts = (history.events ?? [])
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+      .filter((a): a is number => typeof a === 'number');
+    // The first activity (startErasure) ran before the commit, failed retryably and succeeded on a later attempt.
+    expect(attempts[0]).toBeGreaterThan(1);
   });
 });
