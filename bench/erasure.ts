@@ -103,6 +103,11 @@ export interface ErasureResult {
     p99Ratio: number;
     p99Goal: number;
   };
+  /**
+   * The unmeasured warm-up runs: a subject a tenth of the size in a tenant that also holds a full-size subject,
+   * i.e. a small person in a big tenant. Not a goal; shows how the picks scale with the tenant, not the person.
+   */
+  warmUp: { rows: number; workflowMs: number; rawSqlMs: number };
   firstBatchPickMs: Record<string, number>;
   firstBatchPickPlans: Record<string, string>;
   checks: { subjectsEmpty: boolean; bystandersUnchanged: boolean; receiptRowsMatch: boolean; passed: boolean };
@@ -699,8 +704,9 @@ export async function benchErasure(base: BenchBase, app: AppStack, o: ErasureOpt
   };
 
   try {
-    await workflowRun(warmUpA, a1.token);
-    await rawRun(warmUpB);
+    const warmUpRows = total(await personRows(sql, warmUpA));
+    const warmUpWorkflow = await workflowRun(warmUpA, a1.token);
+    const warmUpRaw = await rawRun(warmUpB);
     probeSamples.workflow.length = 0;
     probeSamples.raw.length = 0;
     log('warm-up runs done (not counted)');
@@ -779,6 +785,7 @@ export async function benchErasure(base: BenchBase, app: AppStack, o: ErasureOpt
       longestBatchGoalMs: 250,
       probe: { idle, duringWorkflow, duringRawSql, p99Ratio: round(p99Ratio, 2), p99Goal: 2 },
       firstBatchPickMs,
+      warmUp: { rows: warmUpRows, workflowMs: warmUpWorkflow.totalMs, rawSqlMs: warmUpRaw.totalMs },
       firstBatchPickPlans,
       checks: {
         subjectsEmpty,

@@ -162,6 +162,11 @@ export function renderReport(results: BenchResults): string {
     );
     const p = (x: ProbeStatsLike) =>
       `p50 ${fmt(x.all.p50)} p99 ${fmt(x.all.p99)} max ${fmt(x.all.max)} ms (n=${x.requests})`;
+    const load = (l: { cpuMs: Record<string, number>; eventLoop: number }) =>
+      `${Object.entries(l.cpuMs)
+        .slice(0, 3)
+        .map(([k, v]) => `${k} ${fmt(v, 0)}`)
+        .join(', ')}; ${fmt(l.eventLoop * 100, 0)} %`;
     const runs = (xs: { totalMs: number }[]) => xs.map((x) => fmt(x.totalMs, 0)).join(', ');
     details.push(
       `5  ${fmt(e.subjectRowsTotal, 0)} rows per subject (${JSON.stringify(e.subjectRows)}); runs in the order raw, ` +
@@ -178,6 +183,10 @@ export function renderReport(results: BenchResults): string {
         .join(', ')}`,
       `   longest batch: ${e.workflow.batchXacts.longestQuery.slice(0, 160)}; ${e.workflow.batchXacts.observed} batch ` +
         `transactions seen in ${e.workflow.samples} samples (every ${ms(e.workflow.meanSampleIntervalMs, 1)})`,
+      `   load (CPU ms per program; event loop busy): workflow ${e.workflow.runs.map((r) => load(r.load)).join(' / ')}; ` +
+        `raw SQL ${e.rawSql.runs.map((r) => load(r.load)).join(' / ')}`,
+      `   warm-up (not counted), a ${fmt(e.warmUp.rows, 0)}-row person in a tenant with a full-size one: workflow ` +
+        `${ms(e.warmUp.workflowMs)}, raw SQL ${ms(e.warmUp.rawSqlMs)}`,
       `   probe idle ${p(e.probe.idle)}; during workflow ${p(e.probe.duringWorkflow)}; during raw SQL ${p(e.probe.duringRawSql)}`,
       `   checks: subjects empty ${e.checks.subjectsEmpty}, bystanders unchanged ${e.checks.bystandersUnchanged}, ` +
         `receipt and raw row counts match ${e.checks.receiptRowsMatch}`,
