@@ -104,4 +104,58 @@ describe('erasure activities', () => {
     await activities.completeErasure(ref);
     expect(await databaseDigest(sql)).toEqual(digest);
   });
+
+  it("erases every message on the person's tickets and the person's messages on others' tickets, batch after batch", async () => {
+    await truncateAll(sql);
+    const small = createErasureActivities({
+      sql,
+      masterKey: TEST_MASTER_KEY,
+      policy,
+      batchSize: 2,
+      heartbeatEveryMs: 0,
+    });
+    const t = await seedTenant(sql, { agents: 0, sessionsPerUser: 0 });
+    const [person, other] = await sql<{ id: string }[]>`
+      insert into contacts (account_id, email, name) values
+        (${t.accountId}, 'person@example.test', 'Per Son'), (${t.accountId}, 'other@example.test', 'Oth Er')
+      returning id`;
+    const [own, foreign] = await sql<{ id: string }[]>`
+      insert into tickets (account_id, contact_id, channel, subject) values
+        (${t.accountId}, ${person!.id}, 'email', 'own'), (${t.accountId}, ${other!.id}, 'email', 'foreign')
+      returning id`;
+    // On the person's ticket: the person twice, the other contact, an agent; on the other's ticket: the person
+    // twice and the other contact (who keeps that message).
+    await sql`insert into messages (account_id, ticket_id, author_kind, author_contact_id, body) values
+      (${t.accountId}, ${own!.id}, 'contact', ${person!.id}, 'p1'), (${t.accountId}, ${own!.id}, 'contact', ${person!.id}, 'p2'),
+      (${t.accountId}, ${own!.id}, 'contact', ${other!.id}, 'o1'), (${t.accountId}, ${own!.id}, 'agent', null, 'a1'),
+      (${t.accountId}, ${foreign!.id}, 'contact', ${person!.id}, 'p3'), (${t.accountId}, ${foreign!.id}, 'contact', ${person!.id}, 'p4'),
+      (${t.accountId}, ${foreign!.id}, 'contact', ${other!.id}, 'kept')`;
+    await sql`insert into attachments (account_id, message_id, filename, content_type, size, bytes)
+              select account_id, id, 'a.txt', 'text/plain', 1, '\\x61'::bytea from messages where account_id = ${t.accountId}`;
+    const [request] = await sql<{ id: string }[]>`
+      insert into erasure_requests (account_id, kind, subject_id, requested_by) values (${t.accountId}, 'erasure', ${person!.id}, 'test')
+      returning id`;
+    const ref = { accountId: t.accountId, requestId: request!.id };
+
+    await small.startErasure(ref);
+    const env = new MockActivityEnvironment();
+    for (const step of erasurePlan('erasure')) await env.run(small.runErasureStep, { ...ref, step });
+    await small.completeErasure(ref);
+
+    const [done] = await sql<
+      { progress: Record<string, number> }[]
+    >`select progress from erasure_requests where id = ${request!.id}`;
+    expect(done!.progress).toMatchObject({
+      contact_messages: 6,
+      contact_attachments: 6,
+      contact_tickets: 1,
+      contact: 1,
+    });
+    const left = await sql<{ body: string }[]>`select body from messages where account_id = ${t.accountId}`;
+    expect(left.map((m) => m.body)).toEqual(['kept']);
+    const [attachments] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from attachments where account_id = ${t.accountId}`;
+    expect(attachments!.n).toBe(1);
+  });
 });
