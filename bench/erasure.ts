@@ -800,6 +800,9 @@ export async function benchErasure(base: BenchBase, app: AppStack, o: ErasureOpt
       },
     };
   } finally {
+    // A run that failed left the probe and the sampler looping: stop them before their pool ends, or the next
+    // sample rejects unhandled and kills the bench before it has stopped the servers it started.
+    await Promise.allSettled([probe.stop(), sampler.stop()]);
     await samplerSql.end({ timeout: 5 });
   }
 }

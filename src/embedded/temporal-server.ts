@@ -54,7 +54,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Embedde
     args.push('--search-attribute', `${name}=${type}`);
   // Metrics would take a random port; nothing here scrapes them.
   args.push('--metrics-port', String(await freePort()));
-  const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = killedWithThisProcess(spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
   const address = `127.0.0.1:${port}`;
   await waitUntilServing(address, child, 60_000);
   return {
@@ -71,7 +71,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Embedde
  */
 export async function startTestServerAsTemporal(executable: string, port?: number): Promise<EmbeddedTemporal> {
   const chosen = port ?? (await freePort());
-  const child = spawn(executable, [String(chosen)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = killedWithThisProcess(spawn(executable, [String(chosen)], { stdio: ['ignore', 'ignore', 'pipe'] }));
   const address = `127.0.0.1:${chosen}`;
   await waitUntilServing(address, child, 30_000);
   return { kind: 'test-server', address, uiUrl: undefined, stop: () => stopChild(child) };
@@ -106,6 +106,19 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
 }
 
 /** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once the process is gone. */
+/**
+ * SIGKILLs the server when this process exits without having stopped it (an uncaught error, process.exit), so a
+ * crash never leaves an orphaned server holding its ports and memory. A SIGKILL of this process cannot be helped.
+ */
+function killedWithThisProcess(child: ChildProcess): ChildProcess {
+  const kill = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  child.once('exit', () => process.removeListener('exit', kill));
+  return child;
+}
+
 export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
