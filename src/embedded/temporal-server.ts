@@ -105,7 +105,6 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   throw new Error(`Temporal server at ${address} did not answer within ${timeoutMs} ms: ${stderr.trim()}`);
 }
 
-/** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once the process is gone. */
 /**
  * SIGKILLs the server when this process exits without having stopped it (an uncaught error, process.exit), so a
  * crash never leaves an orphaned server holding its ports and memory. A SIGKILL of this process cannot be helped.
@@ -119,6 +118,7 @@ function killedWithThisProcess(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once the process is gone. */
 export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
