@@ -23,6 +23,13 @@ export interface Config {
    */
   readonly dbPool: { readonly api: number; readonly worker: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Outbound mail: an `smtp://` or `smtps://` URL (credentials in it, never logged). Unset means `npm start` runs
+   * Mailpit; a worker on its own then only logs that a notice is due.
+   */
+  readonly smtpUrl: string | undefined;
+  /** The From of every mail, `Name <address>` or a bare address; its domain also names the Message-IDs. */
+  readonly mailFrom: string;
 }
 
 /** Thrown by {@link loadConfig} with every bad key named; values are never echoed (they may be secrets). */
@@ -46,6 +53,10 @@ export const DEFAULT_PERIODS = {
 } as const;
 
 const MIN_SECRET_LENGTH = 32;
+
+export const DEFAULT_MAIL_FROM = 'Lethe <no-reply@lethe.localhost>';
+/** A bare address or `Display Name <address>`; the name may not hold `<`, `>` or line breaks (header injection). */
+const MAIL_FROM_PATTERN = /^(?:[^<>\r\n"]{1,100} <[^\s<>@]+@[^\s<>@]+\.?[^\s<>@]*>|[^\s<>@]+@[^\s<>@]+)$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -135,6 +146,7 @@ export function loadConfig(env: Env): Config {
     removalPeriodMs: periodMs('REMOVAL_PERIOD'),
     backupRetentionPeriodMs: periodMs('BACKUP_RETENTION_PERIOD'),
     reactivationWindowMs: periodMs('REACTIVATION_WINDOW'),
+    shortPeriodReminders: true,
   };
 
   const poolSize = (key: string, fallback: number): number => {
@@ -148,6 +160,15 @@ export function loadConfig(env: Env): Config {
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const smtpUrl = get('SMTP_URL');
+  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) {
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtp://localhost:1025');
+  }
+  const mailFrom = get('MAIL_FROM') ?? DEFAULT_MAIL_FROM;
+  if (!MAIL_FROM_PATTERN.test(mailFrom)) {
+    problems.push('MAIL_FROM must be an address or `Name <address>`, e.g. Lethe <no-reply@example.com>');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -165,7 +186,18 @@ export function loadConfig(env: Env): Config {
     lifecycle: Object.freeze(lifecycle),
     dbPool: Object.freeze(dbPool),
     logLevel: logLevel as Config['logLevel'],
+    smtpUrl,
+    mailFrom,
   });
+}
+
+function isSmtpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isCidrOrAddress(text: string): boolean {

@@ -56,6 +56,13 @@ export interface LifecyclePolicy {
   backupRetentionPeriodMs: number;
   /** The fresh trial a reactivated, expired trial gets (default 7 days). */
   reactivationWindowMs: number;
+  /**
+   * How a reminder is timed when its lead ({@link REMINDER_LEAD_MS}) is longer than half its period: `true` sends it
+   * at half the period (a 2-minute trial reminds after one minute), absent skips it. Accounts created since this
+   * rule exist carry `true`; accounts started before carry nothing and keep the old timing, so their histories
+   * replay unchanged.
+   */
+  shortPeriodReminders?: boolean;
 }
 
 /**
@@ -240,7 +247,7 @@ export function startLifecycle(now: number, policy: LifecyclePolicy): AccountLif
     plan: 'trial',
     stateSince: now,
     deadlines,
-    reminders: planReminders('trial', deadlines, now),
+    reminders: planReminders('trial', deadlines, now, now, policy),
     transitions: [],
     seenBillingEventIds: [],
   };
@@ -282,7 +289,7 @@ export function decide(lifecycle: AccountLifecycle, event: AccountEvent, policy:
     case 'reactivation_requested':
       return onReactivationRequested(lifecycle, event, policy);
     case 'deletion_requested':
-      return onDeletionRequested(lifecycle, event);
+      return onDeletionRequested(lifecycle, event, policy);
     case 'deadline_reached':
       return onDeadlineReached(lifecycle, event, policy);
     case 'deletion_completed':
@@ -309,20 +316,20 @@ function onBillingEvent(lifecycle: AccountLifecycle, event: BillingEvent, policy
   if (event.type === 'payment_failed') {
     // A trial has nothing to be past due on, and a second failure during grace must not extend the grace.
     if (lifecycle.state !== 'active') return accept(recorded, []);
-    return accept(enter(recorded, 'past_due', at, 'payment_failed', at, at + policy.paymentGracePeriodMs), []);
+    return accept(enter(recorded, 'past_due', at, 'payment_failed', at, at + policy.paymentGracePeriodMs, policy), []);
   }
 
   switch (lifecycle.state) {
     case 'trial':
     case 'past_due':
-      return accept(enter(recorded, 'active', at, 'payment_succeeded', at, undefined, { plan: 'paid' }), []);
+      return accept(enter(recorded, 'active', at, 'payment_succeeded', at, undefined, policy, { plan: 'paid' }), []);
     case 'suspended':
-      return accept(enter(recorded, 'active', at, 'payment_succeeded', at, undefined, { plan: 'paid' }), [
+      return accept(enter(recorded, 'active', at, 'payment_succeeded', at, undefined, policy, { plan: 'paid' }), [
         { type: 'restore_access' },
         notify('reactivated'),
       ]);
     case 'removed':
-      return accept(enter(recorded, 'active', at, 'payment_succeeded', at, undefined, { plan: 'paid' }), [
+      return accept(enter(recorded, 'active', at, 'payment_succeeded', at, undefined, policy, { plan: 'paid' }), [
         { type: 'restore_configuration' },
         { type: 'restore_access' },
         notify('reactivated'),
@@ -345,8 +352,8 @@ function onReactivationRequested(
   const cause: TransitionCause = event.channel === 'chat' ? 'reactivated_chat' : 'reactivated_email';
   const next =
     standingOf(lifecycle) === 'trial_expired'
-      ? enter(lifecycle, 'trial', at, cause, at, at + policy.reactivationWindowMs)
-      : enter(lifecycle, 'past_due', at, cause, at, at + policy.paymentGracePeriodMs);
+      ? enter(lifecycle, 'trial', at, cause, at, at + policy.reactivationWindowMs, policy)
+      : enter(lifecycle, 'past_due', at, cause, at, at + policy.paymentGracePeriodMs, policy);
   // The subdomain and configuration must exist again before anyone is let back in.
   const restore: AccountEffect[] = lifecycle.state === 'removed' ? [{ type: 'restore_configuration' }] : [];
   return accept(next, [...restore, { type: 'restore_access' }, notify('reactivated')]);
@@ -355,6 +362,7 @@ function onReactivationRequested(
 function onDeletionRequested(
   lifecycle: AccountLifecycle,
   event: Extract<AccountEvent, { type: 'deletion_requested' }>,
+  policy: LifecyclePolicy,
 ): Decision {
   const refusal = refusalAfterDeletion(lifecycle.state);
   if (refusal) return refuse(refusal);
@@ -363,7 +371,7 @@ function onDeletionRequested(
   const cause: TransitionCause = event.by === 'owner' ? 'deletion_requested_owner' : 'deletion_requested_support';
   // Nobody may read data that is being deleted; suspended and removed accounts are blocked already.
   const block: AccountEffect[] = BLOCKED_STATES.includes(lifecycle.state) ? [] : [{ type: 'block_access' }];
-  return accept(enter(lifecycle, 'deleting', at, cause, at, undefined), [
+  return accept(enter(lifecycle, 'deleting', at, cause, at, undefined, policy), [
     ...block,
     notify('deletion_started'),
     { type: 'delete_data' },
@@ -397,31 +405,31 @@ function expire(lifecycle: AccountLifecycle, deadline: number, now: number, poli
   switch (lifecycle.state) {
     case 'trial':
       return accept(
-        enter(lifecycle, 'suspended', deadline, 'trial_expired', now, deadline + policy.suspensionPeriodMs, {
+        enter(lifecycle, 'suspended', deadline, 'trial_expired', now, deadline + policy.suspensionPeriodMs, policy, {
           suspendedReason: 'trial_expired',
         }),
         [{ type: 'block_access' }, notify('suspended')],
       );
     case 'past_due':
       return accept(
-        enter(lifecycle, 'suspended', deadline, 'grace_expired', now, deadline + policy.suspensionPeriodMs, {
+        enter(lifecycle, 'suspended', deadline, 'grace_expired', now, deadline + policy.suspensionPeriodMs, policy, {
           suspendedReason: 'payment_failed',
         }),
         [{ type: 'block_access' }, notify('suspended')],
       );
     case 'suspended':
       return accept(
-        enter(lifecycle, 'removed', deadline, 'suspension_expired', now, deadline + policy.removalPeriodMs, {
+        enter(lifecycle, 'removed', deadline, 'suspension_expired', now, deadline + policy.removalPeriodMs, policy, {
           suspendedReason: standingOf(lifecycle),
         }),
         [{ type: 'remove_configuration' }, notify('removed')],
       );
     case 'removed':
-      return accept(enter(lifecycle, 'deleting', deadline, 'removal_expired', now, undefined), [
+      return accept(enter(lifecycle, 'deleting', deadline, 'removal_expired', now, undefined, policy), [
         { type: 'delete_data' },
       ]);
     case 'deleted':
-      return accept(enter(lifecycle, 'purged', deadline, 'retention_expired', now, undefined), [
+      return accept(enter(lifecycle, 'purged', deadline, 'retention_expired', now, undefined, policy), [
         { type: 'purge_backup' },
       ]);
     default:
@@ -437,9 +445,10 @@ function onDeletionCompleted(
   if (lifecycle.state === 'purged') return refuse('ACCOUNT_DELETED');
   if (lifecycle.state !== 'deleting') return refuse('INVALID_EVENT');
   const at = clampedTime(lifecycle, event.at);
-  return accept(enter(lifecycle, 'deleted', at, 'deletion_completed', at, at + policy.backupRetentionPeriodMs), [
-    notify('deletion_done'),
-  ]);
+  return accept(
+    enter(lifecycle, 'deleted', at, 'deletion_completed', at, at + policy.backupRetentionPeriodMs, policy),
+    [notify('deletion_done')],
+  );
 }
 
 /**
@@ -454,6 +463,7 @@ function enter(
   cause: TransitionCause,
   now: number,
   deadline: number | undefined,
+  policy: LifecyclePolicy,
   patch: { plan?: AccountPlan; suspendedReason?: SuspendedReason } = {},
 ): AccountLifecycle {
   const field = TIMER_DEADLINE[to];
@@ -463,7 +473,7 @@ function enter(
     plan: patch.plan ?? lifecycle.plan,
     stateSince: at,
     deadlines,
-    reminders: planReminders(to, deadlines, now),
+    reminders: planReminders(to, deadlines, at, now, policy),
     transitions: [...lifecycle.transitions, { from: lifecycle.state, to, at, cause }],
     seenBillingEventIds: lifecycle.seenBillingEventIds,
   };
@@ -472,12 +482,27 @@ function enter(
   return next;
 }
 
-function planReminders(state: AccountState, deadlines: Deadlines, now: number): Reminder[] {
+/**
+ * How long before a deadline its reminder goes out. Normally {@link REMINDER_LEAD_MS}; under
+ * `policy.shortPeriodReminders`, never more than half the period, so a short period still warns its owner.
+ */
+export function reminderLeadMs(kind: ReminderKind, periodMs: number, policy: LifecyclePolicy): number {
+  const lead = REMINDER_LEAD_MS[kind];
+  return policy.shortPeriodReminders === true ? Math.min(lead, Math.floor(periodMs / 2)) : lead;
+}
+
+function planReminders(
+  state: AccountState,
+  deadlines: Deadlines,
+  enteredAt: number,
+  now: number,
+  policy: LifecyclePolicy,
+): Reminder[] {
   const kind = STATE_REMINDER[state];
   const field = TIMER_DEADLINE[state];
   const deadline = field === undefined ? undefined : deadlines[field];
   if (kind === undefined || deadline === undefined) return [];
-  const at = deadline - REMINDER_LEAD_MS[kind];
+  const at = deadline - reminderLeadMs(kind, deadline - enteredAt, policy);
   // A reminder due already (a lead longer than the period, or a late timer) would arrive too late to be useful.
   return at > now ? [{ kind, at }] : [];
 }

@@ -30,7 +30,10 @@ describe('loadConfig', () => {
       removalPeriodMs: 30 * DAY,
       backupRetentionPeriodMs: 30 * DAY,
       reactivationWindowMs: 7 * DAY,
+      shortPeriodReminders: true,
     });
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.mailFrom).toBe('Lethe <no-reply@lethe.localhost>');
     expect(config.masterKey).toHaveLength(32);
     expect(config.operatorTokens).toHaveLength(2);
     expect(config.tls).toBeUndefined();
@@ -110,12 +113,42 @@ describe('loadConfig', () => {
 
   it('never echoes a secret value in its message', () => {
     const secret = 'tooshort-secret';
+    let message: string | undefined;
     try {
-      loadConfig({ ...TEST_ENV, BILLING_WEBHOOK_SECRET: secret, OPERATOR_TOKENS: 'leaky-token' });
-      throw new Error('expected a ConfigError');
+      loadConfig({
+        ...TEST_ENV,
+        BILLING_WEBHOOK_SECRET: secret,
+        OPERATOR_TOKENS: 'leaky-token',
+        SMTP_URL: 'ftp://mailer:hunter2-smtp@relay.example',
+      });
     } catch (error) {
-      expect((error as Error).message).not.toContain(secret);
-      expect((error as Error).message).not.toContain('leaky-token');
+      message = (error as ConfigError).message;
+    }
+    expect(message).toContain('BILLING_WEBHOOK_SECRET');
+    expect(message).toContain('SMTP_URL');
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('leaky-token');
+    expect(message).not.toContain('hunter2-smtp');
+  });
+
+  it('takes an smtp:// or smtps:// relay and a From that cannot inject headers', () => {
+    const config = loadConfig({
+      ...TEST_ENV,
+      SMTP_URL: 'smtps://user:pass@mail.example.com:465',
+      MAIL_FROM: 'Acme Help <help@acme.example>',
+    });
+    expect(config.smtpUrl).toBe('smtps://user:pass@mail.example.com:465');
+    expect(config.mailFrom).toBe('Acme Help <help@acme.example>');
+    expect(loadConfig({ ...TEST_ENV, MAIL_FROM: 'help@acme.example' }).mailFrom).toBe('help@acme.example');
+    for (const bad of ['http://mail.example.com', 'smtp://', 'localhost:1025']) {
+      expect(problemsOf({ ...TEST_ENV, SMTP_URL: bad })).toEqual([
+        'SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtp://localhost:1025',
+      ]);
+    }
+    for (const bad of ['no-at-sign', 'Evil <a@b.example>\r\nBcc: x@y.example', '<a@b.example>', 'A <not an address>']) {
+      expect(problemsOf({ ...TEST_ENV, MAIL_FROM: bad })).toEqual([
+        'MAIL_FROM must be an address or `Name <address>`, e.g. Lethe <no-reply@example.com>',
+      ]);
     }
   });
 

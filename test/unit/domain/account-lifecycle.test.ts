@@ -9,6 +9,7 @@ import {
   hasTimer,
   nextTransitionAt,
   nextWakeAt,
+  reminderLeadMs,
   startLifecycle,
 } from '../../../src/domain/account-lifecycle';
 import type {
@@ -611,7 +612,32 @@ describe('account lifecycle', () => {
       expect(decision.lifecycle.reminders).toEqual([{ kind: 'removal_pending', at: T0 + 67 * DAY }]);
     });
 
-    it('skips reminders whose lead is longer than the period', () => {
+    it('sends a short period’s reminder at half the period under the short-period rule', () => {
+      const rule: LifecyclePolicy = { ...POLICY, shortPeriodReminders: true, trialPeriodMs: 2 * 60_000 };
+      const trial = startLifecycle(T0, rule);
+      expect(trial.reminders).toEqual([{ kind: 'trial_ending', at: T0 + 60_000 }]);
+      const reminded = accepted(decide(trial, { type: 'deadline_reached', at: T0 + 60_000 }, rule));
+      expect(reminded.effects).toEqual([notify('trial_ending')]);
+      expect(nextWakeAt(reminded.lifecycle)).toBe(T0 + 2 * 60_000);
+
+      const short: LifecyclePolicy = { ...rule, paymentGracePeriodMs: DAY, suspensionPeriodMs: 5 * DAY };
+      const pastDue = apply(inState('active'), { type: 'payment_failed', eventId: 'evt-s', at: T0 + 5 * DAY }, short);
+      expect(pastDue.reminders).toEqual([{ kind: 'suspension_pending', at: T0 + 5.5 * DAY }]);
+      const suspended = apply(pastDue, { type: 'deadline_reached', at: T0 + 6 * DAY }, short);
+      expect(suspended.reminders).toEqual([{ kind: 'removal_pending', at: T0 + 8.5 * DAY }]);
+    });
+
+    it('keeps the default leads under the short-period rule when the periods are long enough', () => {
+      const rule: LifecyclePolicy = { ...POLICY, shortPeriodReminders: true };
+      expect(startLifecycle(T0, rule).reminders).toEqual(startLifecycle(T0, POLICY).reminders);
+      for (const kind of Object.keys(REMINDER_LEAD_MS) as (keyof typeof REMINDER_LEAD_MS)[]) {
+        expect(reminderLeadMs(kind, 2 * REMINDER_LEAD_MS[kind], rule)).toBe(REMINDER_LEAD_MS[kind]);
+        expect(reminderLeadMs(kind, 2 * REMINDER_LEAD_MS[kind] - 2, rule)).toBe(REMINDER_LEAD_MS[kind] - 1);
+        expect(reminderLeadMs(kind, 60_000, POLICY)).toBe(REMINDER_LEAD_MS[kind]);
+      }
+    });
+
+    it('skips reminders whose lead is longer than the period (accounts started before the short-period rule)', () => {
       const short: LifecyclePolicy = { ...POLICY, paymentGracePeriodMs: DAY, suspensionPeriodMs: 5 * DAY };
       const pastDue = apply(inState('active'), { type: 'payment_failed', eventId: 'evt-s', at: T0 + 5 * DAY }, short);
       expect(pastDue.reminders).toEqual([]);
@@ -697,6 +723,7 @@ const policyArb: fc.Arbitrary<LifecyclePolicy> = fc.oneof(
     removalPeriodMs: periodArb,
     backupRetentionPeriodMs: periodArb,
     reactivationWindowMs: periodArb,
+    shortPeriodReminders: fc.boolean(),
   }),
 );
 const historyArb = fc.record({ policy: policyArb, steps: fc.array(stepArb, { maxLength: 40 }) });
