@@ -26,7 +26,7 @@ import type { EmbeddedTemporal } from '../src/embedded/temporal-server';
 import { createLogger } from '../src/logger';
 import type { Logger } from '../src/logger';
 import { startOutboxDispatcher } from '../src/notifications/outbox-dispatcher';
-import { createLogSender } from '../src/notifications/sender';
+import { createConfiguredSender } from '../src/notifications/smtp-sender';
 import { createTemporalClient } from '../src/temporal/client';
 import type { TemporalClient } from '../src/temporal/client';
 import { createLetheWorker, NativeConnection, WORKFLOWS_PATH } from '../src/temporal/worker-factory';
@@ -237,7 +237,9 @@ export async function startApp(base: BenchBase, cleanup: Cleanup): Promise<AppSt
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
-  const outbox = startOutboxDispatcher(workerSql, createLogSender(logger), logger);
+  const outbox = startOutboxDispatcher(workerSql, createConfiguredSender(config, logger), logger, {
+    masterKey: config.masterKey,
+  });
   const stopOutbox = cleanup.add('outbox dispatcher', () => outbox.stop());
   const temporal = createTemporalClient(devServer.address, config.temporalNamespace);
   cleanup.add('Temporal client', () => temporal.connection.close());

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Provisions the Temporal binaries Lethe needs without downloading from websites (DESIGN §1):
+// Provisions the servers Lethe needs without downloading from websites (DESIGN §1, §9):
 //   - the Temporal CLI (dev server + Web UI): `temporal` on PATH, else `go install` from the Go module proxy;
-//   - the Java time-skipping test server: Maven Central artifact, classpath copied into .tools/.
+//   - the Java time-skipping test server: Maven Central artifact, classpath copied into .tools/;
+//   - Mailpit (the embedded mail server of npm start and the tests): `mailpit` on PATH, else `go install`.
 // Idempotent: a second run only checks stamps. Writes .tools/provision.json, read by `npm start` and the tests.
 // Usage: node scripts/provision.mjs [--quiet]
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,8 @@ import { delimiter, join, resolve } from 'node:path';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 // v1.5.1 is the newest tag whose go.mod has no `replace` directive, so `go install pkg@tag` works (TEMPORAL-NOTES).
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const MAILPIT_MODULE = 'github.com/axllent/mailpit';
+export const MAILPIT_VERSION = 'v1.33.1';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.38.0';
 // Bumped when the wrapper script changes, so existing checkouts regenerate it.
@@ -46,38 +49,57 @@ function readJson(path) {
   }
 }
 
-function provisionTemporalCli() {
-  const onPath = which('temporal');
-  if (onPath) return { route: 'path', path: onPath, detail: `temporal on PATH (${onPath})` };
-  const bin = join(tools, 'bin', 'temporal');
-  const stamp = join(tools, 'bin', 'temporal.version');
-  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === TEMPORAL_CLI_VERSION) {
-    return { route: 'go', path: bin, detail: `Temporal CLI ${TEMPORAL_CLI_VERSION} built from the Go module proxy` };
-  }
-  if (which('go')) {
-    mkdirSync(join(tools, 'bin'), { recursive: true });
-    if (!quiet)
-      process.stderr.write(
-        `provision: building Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run takes minutes)…\n`,
-      );
-    const r = run('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-      env: { ...process.env, GOBIN: join(tools, 'bin'), GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    if (r.ok && existsSync(bin)) {
-      writeFileSync(stamp, `${TEMPORAL_CLI_VERSION}\n`);
-      return { route: 'go', path: bin, detail: `Temporal CLI ${TEMPORAL_CLI_VERSION} built from the Go module proxy` };
-    }
-    return {
-      route: 'missing',
-      detail: `go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} failed: ${r.out.trim().split('\n').slice(-3).join(' | ')}`,
-    };
+/**
+ * A Go program: on PATH if present, else `go install <module>@<version>` into .tools/bin (from the Go module proxy).
+ * A stamp file records the version, so a bump rebuilds.
+ */
+function provisionGoTool({ command, module, version, label }) {
+  const onPath = which(command);
+  if (onPath) return { route: 'path', path: onPath, detail: `${command} on PATH (${onPath})` };
+  const bin = join(tools, 'bin', command);
+  const stamp = join(tools, 'bin', `${command}.version`);
+  const built = { route: 'go', path: bin, detail: `${label} ${version} built from the Go module proxy` };
+  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === version) return built;
+  if (!which('go')) return undefined;
+  mkdirSync(join(tools, 'bin'), { recursive: true });
+  if (!quiet)
+    process.stderr.write(`provision: building ${label} ${version} with go install (first run takes minutes)…\n`);
+  const r = run('go', ['install', `${module}@${version}`], {
+    env: { ...process.env, GOBIN: join(tools, 'bin'), GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.ok && existsSync(bin)) {
+    writeFileSync(stamp, `${version}\n`);
+    return built;
   }
   return {
-    route: 'sdk-download',
-    detail:
-      'no `temporal` on PATH and no Go toolchain: the Temporal SDK will try to download the CLI (needs the internet); install Go ≥ 1.25 or put `temporal` on PATH to work offline',
+    route: 'missing',
+    detail: `go install ${module}@${version} failed: ${r.out.trim().split('\n').slice(-3).join(' | ')}`,
   };
+}
+
+function provisionTemporalCli() {
+  return (
+    provisionGoTool({
+      command: 'temporal',
+      module: TEMPORAL_CLI_MODULE,
+      version: TEMPORAL_CLI_VERSION,
+      label: 'Temporal CLI',
+    }) ?? {
+      route: 'sdk-download',
+      detail:
+        'no `temporal` on PATH and no Go toolchain: the Temporal SDK will try to download the CLI (needs the internet); install Go ≥ 1.25 or put `temporal` on PATH to work offline',
+    }
+  );
+}
+
+function provisionMailpit() {
+  return (
+    provisionGoTool({ command: 'mailpit', module: MAILPIT_MODULE, version: MAILPIT_VERSION, label: 'Mailpit' }) ?? {
+      route: 'missing',
+      detail: 'no `mailpit` on PATH and no Go toolchain: set SMTP_URL to a mail server, or install Go to build Mailpit',
+    }
+  );
 }
 
 function testServerWrapper() {
@@ -157,7 +179,8 @@ const started = Date.now();
 mkdirSync(tools, { recursive: true });
 const cli = provisionTemporalCli();
 const testServer = provisionTestServer();
-const manifest = { temporalCli: cli, testServer, provisionedAt: new Date().toISOString() };
+const mailpit = provisionMailpit();
+const manifest = { temporalCli: cli, testServer, mailpit, provisionedAt: new Date().toISOString() };
 const previous = readJson(manifestPath);
 if (
   JSON.stringify({ ...previous, provisionedAt: undefined }) !==
@@ -166,7 +189,9 @@ if (
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 const ms = Date.now() - started;
-console.log(`provision: dev server = ${cli.detail}; test server = ${testServer.detail} (${ms} ms)`);
+console.log(
+  `provision: dev server = ${cli.detail}; test server = ${testServer.detail}; mail = ${mailpit.detail} (${ms} ms)`,
+);
 if (cli.route === 'missing') {
   console.log(
     'provision: WARNING the Temporal CLI is unavailable; `npm start` falls back to the in-memory Java test server (no Web UI, nothing survives a restart)',

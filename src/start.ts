@@ -15,7 +15,7 @@ import { startDevServer, startTestServerAsTemporal } from './embedded/temporal-s
 import type { EmbeddedTemporal } from './embedded/temporal-server';
 import { createLogger } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
-import { createLogSender } from './notifications/sender';
+import { createConfiguredSender } from './notifications/smtp-sender';
 import { onShutdownSignal } from './shutdown';
 import { createTemporalClient } from './temporal/client';
 import { ensureSchedules } from './temporal/schedules';
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
       worker.shutdown();
       await workerDone;
     });
-    const outbox = startOutboxDispatcher(workerSql, createLogSender(logger), logger);
+    const outbox = startOutboxDispatcher(workerSql, createConfiguredSender(config, logger), logger, {
+      masterKey: config.masterKey,
+    });
     stops.push(() => outbox.stop());
 
     const temporal = createTemporalClient(temporalAddress, config.temporalNamespace);

@@ -4,7 +4,7 @@ import { loadConfigOrExit } from './config-or-exit';
 import { createSql } from './db/client';
 import { createLogger } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
-import { createLogSender } from './notifications/sender';
+import { createConfiguredSender } from './notifications/smtp-sender';
 import { createTemporalClient } from './temporal/client';
 import { ensureSchedules } from './temporal/schedules';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   try {
     await ensureSchedules(temporal.client);
     const worker = await createLetheWorker({ connection, namespace: config.temporalNamespace, config, sql, logger });
-    const outbox = startOutboxDispatcher(sql, createLogSender(logger), logger);
+    const outbox = startOutboxDispatcher(sql, createConfiguredSender(config, logger), logger, {
+      masterKey: config.masterKey,
+    });
     logger.info({ taskQueue: worker.options.taskQueue }, 'worker running');
     await worker.run();
     await outbox.stop();

@@ -35,6 +35,8 @@ export interface EnqueueNotificationInput {
   kind: NotificationKind;
   /** Same key, same notification: a retried activity or a replayed workflow never sends twice. */
   dedupeKey: string;
+  /** The deadline the notice names (epoch ms): the state's next transition, when it has one. */
+  deadlineAt?: number;
 }
 
 export type RowCounts = Record<string, number>;
@@ -240,11 +242,13 @@ export function createAccountActivities(deps: AccountActivityDeps) {
     /** Queues a notification to the owner (or releases the held deletion notice); sent by the outbox dispatcher. */
     async enqueueNotification(input: EnqueueNotificationInput): Promise<void> {
       const owner = await findOwnerEmail(sql, input.accountId);
+      const deadlineAt = input.deadlineAt === undefined ? null : new Date(input.deadlineAt);
       await sql`
-        insert into notification_outbox (account_id, kind, dedupe_key, recipient, status)
-        select ${input.accountId}, ${input.kind}, ${input.dedupeKey}, ${owner ?? null}, 'pending'
+        insert into notification_outbox (account_id, kind, dedupe_key, recipient, status, deadline_at)
+        select ${input.accountId}, ${input.kind}, ${input.dedupeKey}, ${owner ?? null}, 'pending', ${deadlineAt}
         where exists (select 1 from accounts where id = ${input.accountId})
-        on conflict (account_id, dedupe_key) do update set status = 'pending'
+        on conflict (account_id, dedupe_key) do update set status = 'pending', deadline_at = excluded.deadline_at,
+          next_attempt_at = now()
           where notification_outbox.status = 'held'`;
     },
   };

@@ -18,6 +18,7 @@ export const TENANT_DATA_TABLES = [
   'oauth_tokens',
   'portal_sessions',
   'contact_identities',
+  'portal_verifications',
   'contacts',
   'notification_outbox',
   'billing_events',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './project-root';
 
-/** How scripts/provision.mjs obtained a Temporal binary. */
+/** How scripts/provision.mjs obtained a server binary. */
 export interface ProvisionedBinary {
   route: 'path' | 'go' | 'maven' | 'sdk-download' | 'missing';
   path?: string;
@@ -12,6 +12,8 @@ export interface ProvisionedBinary {
 export interface ProvisionManifest {
   temporalCli: ProvisionedBinary;
   testServer: ProvisionedBinary;
+  /** Absent in manifests written before Mailpit was provisioned (the script rewrites them). */
+  mailpit?: ProvisionedBinary;
 }
 
 /** Reads `.tools/provision.json`; run `npm run provision` first (npm start and npm test do). */

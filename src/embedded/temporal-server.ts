@@ -109,7 +109,7 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
  * SIGKILLs the server when this process exits without having stopped it (an uncaught error, process.exit), so a
  * crash never leaves an orphaned server holding its ports and memory. A SIGKILL of this process cannot be helped.
  */
-function killedWithThisProcess(child: ChildProcess): ChildProcess {
+export function killedWithThisProcess(child: ChildProcess): ChildProcess {
   const kill = (): void => {
     child.kill('SIGKILL');
   };

@@ -1,41 +1,103 @@
 import type { Sql } from '../db/client';
+import { claimDueNotification, deferNotification, finishNotification } from '../db/outbox';
+import type { DueNotification } from '../db/outbox';
+import { loadTenantKey } from '../db/tenant-keys';
+import { retryDelayMs } from '../domain/mail-delivery';
 import type { Logger } from '../logger';
-import type { NotificationSender, OutgoingNotification } from './sender';
+import { open } from '../security/secret-box';
+import { DeliveryError } from './sender';
+import type { NotificationSender } from './sender';
 
 export interface OutboxDispatcher {
-  /** Sends what is pending now; returns how many were sent. */
+  /** Sends what is due now; returns how many mails went out. Stops early when the relay is unreachable. */
   dispatchOnce(): Promise<number>;
   stop(): Promise<void>;
 }
 
+export interface OutboxDispatcherOptions {
+  /** Opens the sealed one-off payloads (verification codes), which are sealed with the tenant key. */
+  masterKey: Buffer;
+  intervalMs?: number;
+}
+
+/** The associated data a payload is sealed under: the row, so a payload cannot be moved to another row. */
+export const outboxPayloadContext = (rowId: string): string => `outbox:${rowId}`;
+
+type Outcome = 'sent' | 'finished' | 'deferred';
+
 /**
- * Sends pending outbox rows, oldest first. Rows are claimed with SKIP LOCKED, so several workers can run it; a row
- * is marked sent and its recipient cleared in the same transaction as the send (at-least-once delivery).
+ * Delivers pending outbox rows, oldest due first. A row is claimed with SKIP LOCKED (several workers can run this)
+ * and its outcome is committed in the same transaction as the send, so a crash in between resends the same mail
+ * (same Message-ID): at-least-once. A transient failure defers the row with a growing delay and ends the round (the
+ * relay is likely down for the others too); a permanent rejection is recorded and never retried. The lifecycle
+ * never waits for any of this: activities only insert rows.
  */
 export function startOutboxDispatcher(
   sql: Sql,
   sender: NotificationSender,
   logger: Logger,
-  intervalMs = 2_000,
+  options: OutboxDispatcherOptions,
 ): OutboxDispatcher {
   const log = logger.child({ module: 'outbox' });
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
+  async function deliver(row: DueNotification): Promise<{ outcome: Outcome; reply?: string; permanent?: boolean }> {
+    if (row.recipient === null) return { outcome: 'finished', reply: 'NO_RECIPIENT', permanent: true };
+    let code: string | undefined;
+    if (row.sealedPayload !== null) {
+      const key = await loadTenantKey(sql, options.masterKey, row.accountId);
+      if (!key) return { outcome: 'finished', reply: 'TENANT_KEY_DESTROYED', permanent: true };
+      code = (JSON.parse(open(key, row.sealedPayload, outboxPayloadContext(row.id)).toString()) as { code: string })
+        .code;
+    }
+    try {
+      await sender.send({
+        id: row.id,
+        accountId: row.accountId,
+        kind: row.kind,
+        recipient: row.recipient,
+        tenantName: row.tenantName,
+        subdomain: row.subdomain,
+        deadlineAt: row.deadlineAt?.getTime(),
+        code,
+      });
+      return { outcome: 'sent' };
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      return error.permanent
+        ? { outcome: 'finished', reply: error.reply, permanent: true }
+        : { outcome: 'deferred', reply: error.reply };
+    }
+  }
+
   async function dispatchOnce(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const done = await sql.begin(async (tx) => {
-        const [row] = await tx<OutgoingNotification[]>`
-          select id, account_id, kind, recipient from notification_outbox
-          where status = 'pending' order by created_at limit 1 for update skip locked`;
-        if (!row) return false;
-        await sender.send(row);
-        await tx`update notification_outbox set status = 'sent', sent_at = now(), recipient = null where id = ${row.id}`;
-        return true;
+      const outcome = await sql.begin(async (tx): Promise<Outcome | undefined> => {
+        const row = await claimDueNotification(tx);
+        if (!row) return undefined;
+        const fields = { notificationId: row.id, accountId: row.accountId, kind: row.kind };
+        if (row.expired) {
+          await finishNotification(tx, row.id, { status: 'expired', reply: 'EXPIRED' });
+          log.warn(fields, 'one-off mail expired before it could be sent');
+          return 'finished';
+        }
+        const result = await deliver(row);
+        if (result.outcome === 'sent') {
+          await finishNotification(tx, row.id, { status: 'sent' });
+        } else if (result.outcome === 'finished') {
+          await finishNotification(tx, row.id, { status: 'failed', ...(result.reply ? { reply: result.reply } : {}) });
+          log.warn({ ...fields, reply: result.reply }, 'mail rejected permanently; not retried');
+        } else {
+          const delayMs = retryDelayMs(row.attempts + 1);
+          await deferNotification(tx, row.id, delayMs, result.reply ?? 'ERROR');
+          log.warn({ ...fields, reply: result.reply, retryInMs: delayMs }, 'mail relay unavailable; will retry');
+        }
+        return result.outcome;
       });
-      if (!done) return sent;
-      sent += 1;
+      if (outcome === undefined || outcome === 'deferred') return sent;
+      if (outcome === 'sent') sent += 1;
     }
   }
 
@@ -45,7 +107,7 @@ export function startOutboxDispatcher(
       .catch((error: unknown) =>
         log.warn({ errorClass: (error as Error)?.name }, 'outbox dispatch failed; will retry'),
       );
-  }, intervalMs);
+  }, options.intervalMs ?? 2_000);
   timer.unref();
 
   return {
@@ -54,6 +116,7 @@ export function startOutboxDispatcher(
       stopped = true;
       clearInterval(timer);
       await running;
+      sender.close?.();
     },
   };
 }

@@ -174,15 +174,18 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
       case 'purge_backup':
         await quick.purgeTenant(accountId);
         return;
-      case 'notify':
+      case 'notify': {
+        const deadlineAt = nextTransitionAt(lifecycle);
         await quick.enqueueNotification({
           accountId,
           kind: effect.kind,
+          ...(deadlineAt !== undefined ? { deadlineAt } : {}),
           // The deletion notice was held back under this key by backupTenant; others are per state episode.
           dedupeKey:
             effect.kind === 'deletion_done' ? 'deletion_done' : `${effect.kind}:${lifecycle.transitions.length}`,
         });
         return;
+      }
     }
   }
 

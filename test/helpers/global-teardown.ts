@@ -4,5 +4,5 @@ export default async function globalTeardown(): Promise<void> {
   const servers = getTestServers();
   if (!servers) return;
   setTestServers(undefined);
-  await Promise.allSettled([servers.devServer.stop(), servers.postgres.stop()]);
+  await Promise.allSettled([servers.devServer.stop(), servers.postgres.stop(), servers.mailpit.stop()]);
 }

@@ -1,0 +1,72 @@
+import type { MailKind } from '../notifications/mail-templates';
+import type { Queryable } from './client';
+
+/** A pending outbox row that is due, with what its mail needs from the account. */
+export interface DueNotification {
+  id: string;
+  accountId: string;
+  kind: MailKind;
+  recipient: string | null;
+  deadlineAt: Date | null;
+  sealedPayload: Buffer | null;
+  expired: boolean;
+  attempts: number;
+  tenantName: string;
+  subdomain: string;
+}
+
+/**
+ * Locks the oldest due pending row (SKIP LOCKED: several dispatchers share the table) for the rest of the
+ * transaction, which sends it and records the outcome.
+ */
+export async function claimDueNotification(tx: Queryable): Promise<DueNotification | undefined> {
+  const [row] = await tx<DueNotification[]>`
+    select o.id, o.account_id, o.kind, o.recipient, o.deadline_at, o.sealed_payload, o.attempts,
+           coalesce(o.expires_at < now(), false) as expired, a.name as tenant_name, a.subdomain
+    from notification_outbox o join accounts a on a.id = o.account_id
+    where o.status = 'pending' and o.next_attempt_at <= now()
+    order by o.next_attempt_at, o.created_at limit 1
+    for update of o skip locked`;
+  return row;
+}
+
+/** Ends a row: the address and any sealed secret are cleared, whatever the outcome. */
+export async function finishNotification(
+  tx: Queryable,
+  id: string,
+  outcome: { status: 'sent' | 'failed' | 'expired'; reply?: string },
+): Promise<void> {
+  await tx`
+    update notification_outbox
+    set status = ${outcome.status}, finished_at = now(), sent_at = case when ${outcome.status} = 'sent' then now() end,
+        last_error = coalesce(${outcome.reply ?? null}, last_error), recipient = null, sealed_payload = null,
+        attempts = attempts + 1
+    where id = ${id}`;
+}
+
+/** Counts a failed attempt and sets when the row is due again. */
+export async function deferNotification(tx: Queryable, id: string, delayMs: number, reply: string): Promise<void> {
+  await tx`
+    update notification_outbox
+    set attempts = attempts + 1, last_error = ${reply}, next_attempt_at = now() + make_interval(secs => ${delayMs / 1000})
+    where id = ${id}`;
+}
+
+/** Queues a mail the API sends on its own account (portal sign-up); the dispatcher in a worker delivers it. */
+export async function insertMail(
+  db: Queryable,
+  mail: {
+    accountId: string;
+    kind: MailKind;
+    recipient: string;
+    dedupeKey: string;
+    sealedPayload?: Buffer;
+    expiresAt?: Date;
+    deadlineAt?: Date;
+  },
+): Promise<void> {
+  await db`
+    insert into notification_outbox (account_id, kind, dedupe_key, recipient, status, sealed_payload, expires_at, deadline_at)
+    values (${mail.accountId}, ${mail.kind}, ${mail.dedupeKey}, ${mail.recipient}, 'pending',
+            ${mail.sealedPayload ?? null}, ${mail.expiresAt ?? null}, ${mail.deadlineAt ?? null})`;
+}

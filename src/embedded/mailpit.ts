@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { freePort } from './postgres';
+import { killedWithThisProcess, stopChild } from './temporal-server';
+
+/** A Mailpit this process started: an SMTP server that keeps every mail, with a web UI and an HTTP API. */
+export interface EmbeddedMailpit {
+  /** What `SMTP_URL` is set to. */
+  readonly smtpUrl: string;
+  /** Web UI; its API is under `/api/v1`. */
+  readonly uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface MailpitOptions {
+  /** Path of the `mailpit` binary. */
+  executable: string;
+  /** SQLite file that keeps the mails across restarts; a temporary one when undefined (tests). */
+  dbFile?: string;
+  smtpPort?: number;
+  httpPort?: number;
+}
+
+/** Starts Mailpit on loopback and waits until its API answers. */
+export async function startMailpit(options: MailpitOptions): Promise<EmbeddedMailpit> {
+  const smtpPort = options.smtpPort ?? (await freePort());
+  const httpPort = options.httpPort ?? (await freePort());
+  const args = [
+    '--smtp',
+    `127.0.0.1:${smtpPort}`,
+    '--listen',
+    `127.0.0.1:${httpPort}`,
+    '--disable-version-check',
+    '--quiet',
+    // A local catcher: no reverse DNS of 127.0.0.1, no link checks reaching out.
+    '--smtp-disable-rdns',
+    '--max',
+    '5000',
+  ];
+  if (options.dbFile) {
+    mkdirSync(dirname(options.dbFile), { recursive: true });
+    args.push('--database', options.dbFile);
+  }
+  const child = killedWithThisProcess(spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const uiUrl = `http://127.0.0.1:${httpPort}`;
+  await waitUntilReady(uiUrl, child, 30_000);
+  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, uiUrl, stop: () => stopChild(child) };
+}
+
+async function waitUntilReady(uiUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new Error(`Mailpit exited with ${exited}: ${stderr.trim()}`);
+    try {
+      if ((await fetch(`${uiUrl}/readyz`, { signal: AbortSignal.timeout(1_000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`Mailpit at ${uiUrl} did not answer within ${timeoutMs} ms: ${stderr.trim()}`);
+}

@@ -1,0 +1,144 @@
+import type { NotificationKind } from '../domain/account-lifecycle';
+
+/** Every mail Lethe sends: the owner's lifecycle notices and the portal's sign-up mails. */
+export type MailKind = NotificationKind | 'portal_verification' | 'portal_already_registered';
+
+/** What a template may say. Only the tenant's own name and address and times: no other personal data. */
+export interface MailContext {
+  tenantName: string;
+  subdomain: string;
+  /** The next deadline the mail is about (epoch ms), when there is one. */
+  deadlineAt?: number | undefined;
+  /** A one-time code (portal verification only). */
+  code?: string | undefined;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * A deadline as people read it, and exactly: `Tuesday, 1 December 2026 at 14:00 UTC (2026-12-01T14:00:00Z)`. The
+ * ISO form keeps the seconds, which matter when periods are short.
+ */
+export function formatDeadline(at: number): string {
+  const iso = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${DATE.format(at).replace(/, (\d\d:\d\d)$/, ' at $1')} UTC (${iso})`;
+}
+
+interface Template {
+  subject: (c: Required<Pick<MailContext, 'tenantName'>> & { date: string }) => string;
+  /** Paragraphs of plain text; the HTML part is the same paragraphs, escaped. */
+  body: (c: MailContext & { date: string }) => string[];
+}
+
+const NO_DEADLINE = 'no date set';
+
+const TEMPLATES: Record<MailKind, Template> = {
+  trial_ending: {
+    subject: (c) => `Your trial of ${c.tenantName} ends on ${c.date}`,
+    body: (c) => [
+      `The trial of ${c.tenantName} (${c.subdomain}) ends on ${c.date}.`,
+      'Add a payment method before then to keep your team and your customers signed in. After that date the account is suspended: nobody can sign in until it is paid for or reactivated.',
+    ],
+  },
+  suspension_pending: {
+    subject: (c) => `${c.tenantName} will be suspended on ${c.date}`,
+    body: (c) => [
+      `A payment for ${c.tenantName} (${c.subdomain}) failed. Everything keeps working until ${c.date}.`,
+      'Please update your payment method before then; otherwise the account is suspended and nobody can sign in.',
+    ],
+  },
+  suspended: {
+    subject: (c) => `${c.tenantName} is suspended`,
+    body: (c) => [
+      `${c.tenantName} (${c.subdomain}) is suspended: nobody can sign in and no data is served. Your data is kept.`,
+      `Unless the account is paid for or reactivated, its configuration and subdomain are removed on ${c.date}. To reactivate, write to support by chat or email.`,
+    ],
+  },
+  removal_pending: {
+    subject: (c) => `${c.tenantName} will be removed on ${c.date}`,
+    body: (c) => [
+      `${c.tenantName} (${c.subdomain}) is still suspended. On ${c.date} its configuration and subdomain are removed.`,
+      'To keep the account, pay or ask support to reactivate it before then.',
+    ],
+  },
+  removed: {
+    subject: (c) => `${c.tenantName} was removed`,
+    body: (c) => [
+      `The configuration and subdomain of ${c.tenantName} (${c.subdomain}) were removed. Your data is still kept.`,
+      `On ${c.date} all of its data is deleted. Until then support can still reactivate it.`,
+    ],
+  },
+  reactivated: {
+    subject: (c) => `${c.tenantName} is active again`,
+    body: (c) => [
+      `${c.tenantName} (${c.subdomain}) is active again: your team and your customers can sign in.`,
+      c.deadlineAt === undefined
+        ? 'Nothing is due.'
+        : `Next deadline: ${c.date}. Pay before then to avoid another suspension.`,
+    ],
+  },
+  deletion_started: {
+    subject: (c) => `Deleting ${c.tenantName}`,
+    body: (c) => [
+      `The deletion of ${c.tenantName} (${c.subdomain}) has started. Nobody can sign in any more.`,
+      'You will get one more mail when the live data is gone.',
+    ],
+  },
+  deletion_done: {
+    subject: (c) => `${c.tenantName} has been deleted`,
+    body: (c) => [
+      `All live data of ${c.tenantName} (${c.subdomain}) has been deleted.`,
+      `One encrypted, inactive backup is kept until ${c.date}; then its key and the backup are destroyed.`,
+    ],
+  },
+  portal_verification: {
+    subject: (c) => `Your verification code for ${c.tenantName}`,
+    body: (c) => [
+      `Your code to finish signing up to the ${c.tenantName} help portal is ${c.code ?? ''}.`,
+      `It works once, until ${c.date}. If you did not ask for it, ignore this mail: nothing happens without the code.`,
+    ],
+  },
+  portal_already_registered: {
+    subject: (c) => `Signing up to ${c.tenantName}`,
+    body: (c) => [
+      `Someone asked to sign up to the ${c.tenantName} help portal with this address, which already has an account there.`,
+      'If it was you, sign in instead. If not, ignore this mail: nothing was changed.',
+    ],
+  },
+};
+
+/** Renders one mail: a short English subject, plain text and the same text as minimal HTML. */
+export function renderMail(kind: MailKind, context: MailContext): RenderedMail {
+  const template = TEMPLATES[kind];
+  const date = context.deadlineAt === undefined ? NO_DEADLINE : formatDeadline(context.deadlineAt);
+  const paragraphs = template.body({ ...context, date });
+  const footer = `Lethe, for ${context.tenantName}`;
+  return {
+    // Header-safe whatever the tenant called itself: no line breaks in a subject.
+    subject: template.subject({ tenantName: context.tenantName, date }).replace(/[\r\n]+/g, ' '),
+    text: `${paragraphs.join('\n\n')}\n\n-- \n${footer}\n`,
+    html:
+      `<!doctype html><html><body style="font-family:sans-serif;max-width:40em">` +
+      paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+      `<p style="color:#666">${escapeHtml(footer)}</p></body></html>`,
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
