@@ -1,6 +1,7 @@
 // `npm start`: the whole of Lethe on one machine (DESIGN §1). Starts what the environment does not configure —
-// embedded PostgreSQL in .data/pg, the Temporal dev server with its SQLite file in .data/ — then migrates, runs
-// the worker and the API in this process, and on Ctrl-C stops everything it started.
+// embedded PostgreSQL in .data/pg, the Temporal dev server with its SQLite file in .data/, Mailpit as the mail
+// server (SMTP :1025, UI :8025) — then migrates, runs the worker and the API in this process, and on Ctrl-C stops
+// everything it started.
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startHttpServer } from './api/http-server';
@@ -8,6 +9,8 @@ import { loadConfigOrExit } from './config-or-exit';
 import { createSql } from './db/client';
 import { migrate } from './db/migrate';
 import { loadDevSecrets } from './embedded/dev-secrets';
+import { startMailpit } from './embedded/mailpit';
+import type { EmbeddedMailpit } from './embedded/mailpit';
 import { startEmbeddedPostgres } from './embedded/postgres';
 import { projectRoot } from './embedded/project-root';
 import { readProvisionManifest } from './embedded/provision-manifest';
@@ -24,6 +27,8 @@ import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
 const EMBEDDED_PG_PORT = 5433;
 const EMBEDDED_TEMPORAL_PORT = 7233;
 const TEMPORAL_UI_PORT = 8233;
+const EMBEDDED_SMTP_PORT = 1025;
+const MAILPIT_UI_PORT = 8025;
 
 async function main(): Promise<void> {
   const root = projectRoot();
@@ -64,6 +69,16 @@ async function main(): Promise<void> {
       uiUrl = temporal.uiUrl;
     }
 
+    let smtpUrl = config.smtpUrl;
+    let mailUiUrl: string | undefined;
+    if (smtpUrl === undefined) {
+      const mailpit = await startEmbeddedMailpit(root, dataDir);
+      stops.push(() => mailpit.stop());
+      smtpUrl = mailpit.smtpUrl;
+      mailUiUrl = mailpit.uiUrl;
+      logger.info({ smtp: smtpUrl, ui: mailUiUrl }, 'Mailpit started (.data/mailpit.db)');
+    }
+
     const sql = createSql(databaseUrl, { max: config.dbPool.api });
     stops.push(() => sql.end({ timeout: 5 }));
     const applied = await migrate(sql);
@@ -86,7 +101,7 @@ async function main(): Promise<void> {
       worker.shutdown();
       await workerDone;
     });
-    const outbox = startOutboxDispatcher(workerSql, createConfiguredSender(config, logger), logger, {
+    const outbox = startOutboxDispatcher(workerSql, createConfiguredSender({ ...config, smtpUrl }, logger), logger, {
       masterKey: config.masterKey,
     });
     stops.push(() => outbox.stop());
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
       `  API docs      ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
       `  Temporal UI   ${uiUrl ?? 'none (Temporal is external or the in-memory fallback)'}`,
       `  Temporal      ${temporalAddress} namespace ${config.temporalNamespace}`,
+      `  Mail          ${mailUiUrl !== undefined ? `${mailUiUrl}   (Mailpit: every mail Lethe sends lands here)` : 'sent through SMTP_URL'}`,
       `  Dev secrets   ${config.databaseUrl === undefined ? join(dataDir, 'dev-secrets.json') : 'from the environment'}`,
       'Press Ctrl-C to stop.',
       '',
@@ -114,6 +130,19 @@ async function main(): Promise<void> {
     await stopAll();
     process.exit(1);
   }
+}
+
+async function startEmbeddedMailpit(root: string, dataDir: string): Promise<EmbeddedMailpit> {
+  const mailpit = readProvisionManifest(root).mailpit;
+  if (mailpit?.path === undefined) {
+    throw new Error(`No mail server: ${mailpit?.detail ?? 'run npm run provision'}; or set SMTP_URL to a relay`);
+  }
+  return startMailpit({
+    executable: mailpit.path,
+    dbFile: join(dataDir, 'mailpit.db'),
+    smtpPort: EMBEDDED_SMTP_PORT,
+    httpPort: MAILPIT_UI_PORT,
+  });
 }
 
 async function startEmbeddedTemporal(
