@@ -1,10 +1,44 @@
 import type { ErasureStep } from '../domain/erasure-plan';
 
+/** The subject contact's address, lower-cased ($2 is the contact). */
+const SUBJECT_EMAIL = `select lower(email) from contacts where id = $2`;
+/** Other contacts made by the public chat form from the subject's address (unverified, never the subject itself). */
+const ALIASES = `select id from contacts
+  where account_id = $1 and unverified and id <> $2 and lower(email) = (${SUBJECT_EMAIL})`;
+
 /**
  * For each step, the SQL that picks one batch of row ids ($1 account, $2 subject, $3 batch size) and the table the
  * batch is deleted from. `agent_messages_detached` updates instead of deleting: the messages stay, authorless.
  */
 export const STEP_SQL: Record<ErasureStep, { table: string; pick: string; action?: 'detach_agent' }> = {
+  contact_pending_signups: {
+    table: 'portal_verifications',
+    pick: `select id from portal_verifications where account_id = $1 and lower(email) = (${SUBJECT_EMAIL}) limit $3`,
+  },
+  contact_pending_mail: {
+    table: 'notification_outbox',
+    pick: `select id from notification_outbox
+           where account_id = $1 and status = 'pending' and lower(recipient) = (${SUBJECT_EMAIL}) limit $3`,
+  },
+  alias_attachments: {
+    table: 'attachments',
+    pick: `select a.id from attachments a join messages m on m.id = a.message_id join tickets t on t.id = m.ticket_id
+           where a.account_id = $1 and (t.contact_id in (${ALIASES}) or m.author_contact_id in (${ALIASES})) limit $3`,
+  },
+  alias_messages: {
+    table: 'messages',
+    pick: `select m.id from messages m join tickets t on t.id = m.ticket_id
+           where m.account_id = $1 and (t.contact_id in (${ALIASES}) or m.author_contact_id in (${ALIASES})) limit $3`,
+  },
+  alias_tickets: {
+    table: 'tickets',
+    pick: `select id from tickets where account_id = $1 and contact_id in (${ALIASES}) limit $3`,
+  },
+  alias_consents: {
+    table: 'consents',
+    pick: `select id from consents where account_id = $1 and contact_id in (${ALIASES}) limit $3`,
+  },
+  alias_contacts: { table: 'contacts', pick: `${ALIASES} limit $3` },
   contact_attachments: {
     table: 'attachments',
     pick: `select a.id from attachments a join messages m on m.id = a.message_id join tickets t on t.id = m.ticket_id

@@ -16,6 +16,7 @@ import { chatRoutes } from './routes/chats';
 import { contactRoutes } from './routes/contacts';
 import { erasureRoutes } from './routes/erasure';
 import { portalRoutes, staffConsentRoutes } from './routes/portal';
+import { portalSignUpRoutes } from './routes/portal-sign-up';
 import { ipAllowlistRoutes } from './routes/ip-allowlist';
 import { meRoutes } from './routes/me';
 import { authRoutes } from './routes/auth';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes(deps));
   app.route('/', chatRoutes(deps));
   app.route('/', erasureRoutes(deps));
+  app.route('/', portalSignUpRoutes(deps));
   app.route('/', portalRoutes(deps));
   app.route('/', staffConsentRoutes(deps));
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MailKind } from '../notifications/mail-templates';
 import type { Queryable } from './client';
 
@@ -56,6 +57,8 @@ export async function deferNotification(tx: Queryable, id: string, delayMs: numb
 export async function insertMail(
   db: Queryable,
   mail: {
+    /** Given when a sealed payload is bound to the row id (see outboxPayloadContext). */
+    id?: string;
     accountId: string;
     kind: MailKind;
     recipient: string;
@@ -66,7 +69,7 @@ export async function insertMail(
   },
 ): Promise<void> {
   await db`
-    insert into notification_outbox (account_id, kind, dedupe_key, recipient, status, sealed_payload, expires_at, deadline_at)
-    values (${mail.accountId}, ${mail.kind}, ${mail.dedupeKey}, ${mail.recipient}, 'pending',
+    insert into notification_outbox (id, account_id, kind, dedupe_key, recipient, status, sealed_payload, expires_at, deadline_at)
+    values (${mail.id ?? randomUUID()}, ${mail.accountId}, ${mail.kind}, ${mail.dedupeKey}, ${mail.recipient}, 'pending',
             ${mail.sealedPayload ?? null}, ${mail.expiresAt ?? null}, ${mail.deadlineAt ?? null})`;
 }

@@ -17,19 +17,36 @@ export interface NewContact {
   ip?: string | null | undefined;
 }
 
-export async function insertContact(db: Queryable, accountId: string, contact: NewContact): Promise<string> {
+/**
+ * Adds a contact. `unverified` marks one made from an address nobody proved to own (the public pre-chat form): it is
+ * never merged with, nor linked to, anybody's record by that address.
+ */
+export async function insertContact(
+  db: Queryable,
+  accountId: string,
+  contact: NewContact,
+  options: { unverified?: boolean } = {},
+): Promise<string> {
   const [row] = await db<{ id: string }[]>`
-    insert into contacts (account_id, email, name, phone, address, custom, ip)
+    insert into contacts (account_id, email, name, phone, address, custom, ip, unverified)
     values (${accountId}, ${contact.email}, ${contact.name}, ${contact.phone ?? null}, ${contact.address ?? null},
-            ${db.json((contact.custom ?? {}) as never)}, ${contact.ip ?? null})
+            ${db.json((contact.custom ?? {}) as never)}, ${contact.ip ?? null}, ${options.unverified ?? false})
     returning id`;
   return row?.id ?? '';
 }
 
-/** The contact with this email in the tenant, or a new one (a pre-chat form from a known customer joins them). */
-export async function findOrInsertContact(db: Queryable, accountId: string, contact: NewContact): Promise<string> {
+/**
+ * The tenant's contact with this address whom the tenant knows (made by its staff, or verified before), or a new
+ * one. Only for callers that proved the address: the portal's emailed code, or the OAuth provider through the
+ * operator-only callback. Unverified contacts (from the pre-chat form) are never picked.
+ */
+export async function findOrInsertVerifiedContact(
+  db: Queryable,
+  accountId: string,
+  contact: NewContact,
+): Promise<string> {
   const [existing] = await db<{ id: string }[]>`
-    select id from contacts where account_id = ${accountId} and lower(email) = lower(${contact.email})
+    select id from contacts where account_id = ${accountId} and lower(email) = lower(${contact.email}) and not unverified
     order by created_at limit 1`;
   return existing?.id ?? insertContact(db, accountId, contact);
 }

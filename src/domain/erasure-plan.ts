@@ -7,6 +7,13 @@ export type ErasureKind = (typeof ERASURE_KINDS)[number];
  * batches. Steps run in the order given, children before parents, so every batch is valid on its own.
  */
 export type ErasureStep =
+  | 'contact_pending_signups'
+  | 'contact_pending_mail'
+  | 'alias_attachments'
+  | 'alias_messages'
+  | 'alias_tickets'
+  | 'alias_consents'
+  | 'alias_contacts'
   | 'contact_attachments'
   | 'contact_messages'
   | 'contact_tickets'
@@ -27,6 +34,9 @@ export type ErasureStep =
   | 'agent';
 
 const REGISTRATION: ErasureStep[] = [
+  // Sign-ups still waiting for their code and unsent mails to the person's address.
+  'contact_pending_signups',
+  'contact_pending_mail',
   'contact_saved_searches',
   'contact_oauth_tokens',
   'contact_portal_sessions',
@@ -47,6 +57,12 @@ const PLANS: Record<ErasureKind, readonly ErasureStep[]> = {
   registration: [...REGISTRATION, 'contact_consents', 'contact'],
   // Everything of the person: their tickets with every message and attachment, consents, then the identity.
   erasure: [
+    // What anyone typed under the person's address in the public chat form (unverified contacts) goes with them.
+    'alias_attachments',
+    'alias_messages',
+    'alias_tickets',
+    'alias_consents',
+    'alias_contacts',
     'contact_attachments',
     'contact_messages',
     'contact_tickets',
@@ -57,7 +73,22 @@ const PLANS: Record<ErasureKind, readonly ErasureStep[]> = {
   ticket: ['ticket_attachments', 'ticket_messages', 'ticket'],
 };
 
-/** The ordered steps of a cascade of this kind. */
-export function erasurePlan(kind: ErasureKind): readonly ErasureStep[] {
-  return PLANS[kind];
+/**
+ * Steps added with verified portal sign-ups and unverified chat contacts (issue 9). A cascade started by older
+ * workflow code replays without them (the workflow asks `patched()`), since its history has no such activities.
+ */
+const ADDED_FOR_UNVERIFIED_CONTACTS: ReadonlySet<ErasureStep> = new Set([
+  'contact_pending_signups',
+  'contact_pending_mail',
+  'alias_attachments',
+  'alias_messages',
+  'alias_tickets',
+  'alias_consents',
+  'alias_contacts',
+]);
+
+/** The ordered steps of a cascade of this kind; `legacy` gives the plan of workflows started before issue 9. */
+export function erasurePlan(kind: ErasureKind, options: { legacy?: boolean } = {}): readonly ErasureStep[] {
+  const plan = PLANS[kind];
+  return options.legacy === true ? plan.filter((step) => !ADDED_FOR_UNVERIFIED_CONTACTS.has(step)) : plan;
 }

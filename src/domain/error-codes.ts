@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   WOULD_LOCK_OUT: 'WOULD_LOCK_OUT',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   EMAIL_TAKEN: 'EMAIL_TAKEN',
+  /** A portal sign-up code that does not verify: none pending, expired, wrong, out of tries, or a wrong password. */
+  VERIFICATION_FAILED: 'VERIFICATION_FAILED',
   NOT_FOUND: 'NOT_FOUND',
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   CANNOT_DELETE_OWNER: 'CANNOT_DELETE_OWNER',

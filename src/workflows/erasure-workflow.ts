@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { ErasureActivities } from '../activities/erasure-activities';
 import { erasurePlan } from '../domain/erasure-plan';
 import type { ErasureKind } from '../domain/erasure-plan';
@@ -10,6 +10,9 @@ export interface ErasureWorkflowInput {
   kind: ErasureKind;
 }
 
+/** Patch id of the steps for pending sign-ups, pending mail and unverified contacts (issue 9). */
+export const UNVERIFIED_CONTACT_STEPS = 'erasure-unverified-contact-steps';
+
 const quick = proxyActivities<ErasureActivities>(QUICK);
 const batches = proxyActivities<ErasureActivities>(BATCHED);
 
@@ -19,7 +22,8 @@ const batches = proxyActivities<ErasureActivities>(BATCHED);
  */
 export async function erasureWorkflow(input: ErasureWorkflowInput): Promise<{ requestId: string; rows: number }> {
   await quick.startErasure(input);
-  for (const step of erasurePlan(input.kind)) {
+  const legacy = !patched(UNVERIFIED_CONTACT_STEPS);
+  for (const step of erasurePlan(input.kind, { legacy })) {
     await batches.runErasureStep({ accountId: input.accountId, requestId: input.requestId, step });
   }
   return quick.completeErasure(input);

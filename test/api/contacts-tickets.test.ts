@@ -24,6 +24,12 @@ describe('contacts, tickets and the pre-chat form', () => {
     ).body.token as string;
   });
 
+  /** Everything the tenant holds about a contact, as its export shows it (less the time of the export). */
+  const recordOf = async (contactId: string) => {
+    const { exportedAt: _at, ...record } = (await call(t, `/v1/contacts/${contactId}/export`, { token }))
+      .body as Record<string, unknown>;
+    return record;
+  };
   const count = async (table: string) =>
     (
       await t.deps.sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table} where account_id = $1`, [
@@ -98,11 +104,16 @@ describe('contacts, tickets and the pre-chat form', () => {
     expect(await count('tickets')).toBe(before);
   });
 
-  it('opens a chat only with consent, records the consent, and joins a known contact', async () => {
+  it('opens a chat only with consent, on a contact of its own that never touches a known person', async () => {
+    // A known customer, with history the tenant keeps about her.
+    const known = (await call(t, '/v1/contacts', { body: { email: 'chloe@example.test', name: 'Chloe Known' }, token }))
+      .body.id as string;
+    await call(t, '/v1/tickets', { body: { contactId: known, channel: 'phone', subject: 'Hers', body: 'b' }, token });
+    const before = await recordOf(known);
     const form = {
       subdomain: tenant.subdomain,
       name: 'Chloe Chat',
-      email: 'chloe@example.test',
+      email: 'CHLOE@example.test',
       message: 'Hello, is anyone there?',
     };
     const refused = await call(t, '/v1/chats', {
@@ -110,33 +121,37 @@ describe('contacts, tickets and the pre-chat form', () => {
       ip: '203.0.113.50',
     });
     expect(refused).toMatchObject({ status: 400, body: { code: 'CONSENT_REQUIRED' } });
-    expect([await count('contacts'), await count('tickets'), await count('consents')]).toEqual([0, 0, 0]);
+    expect([await count('contacts'), await count('tickets'), await count('consents')]).toEqual([1, 1, 0]);
 
     const opened = await call(t, '/v1/chats', {
       body: { ...form, consent: { granted: true, noticeVersion: '2026-01' } },
       ip: '203.0.113.50',
     });
     expect(opened.status).toBe(201);
+    // The answer names the chat only: no contact id to probe records with.
+    expect(Object.keys(opened.body)).toEqual(['ticketId']);
     const again = await call(t, '/v1/chats', {
       body: { ...form, message: 'Me again', consent: { granted: true, noticeVersion: '2026-02' } },
     });
-    expect(again.body.contactId).toBe(opened.body.contactId);
     expect(again.body.ticketId).not.toBe(opened.body.ticketId);
 
-    const consents = await call(t, `/v1/contacts/${opened.body.contactId}/consents`, { token });
+    // The known customer's record is exactly as it was: no ticket, no consent added on the strength of a typed address.
+    expect(await recordOf(known)).toEqual(before);
+    const chatContacts = await t.deps.sql<{ id: string; unverified: boolean }[]>`
+      select id, unverified from contacts where account_id = ${tenant.accountId} and id <> ${known} order by created_at`;
+    expect(chatContacts.map((c) => c.unverified)).toEqual([true, true]);
+    const consents = await call(t, `/v1/contacts/${chatContacts[0]?.id}/consents`, { token });
     expect(
       consents.body.consents.map((c: { purpose: string; noticeVersion: string; granted: boolean }) => [
         c.purpose,
         c.noticeVersion,
         c.granted,
       ]),
-    ).toEqual([
-      ['chat', '2026-01', true],
-      ['chat', '2026-02', true],
-    ]);
+    ).toEqual([['chat', '2026-01', true]]);
     const transcript = await call(t, `/v1/tickets/${opened.body.ticketId}`, { token });
     expect(transcript.body).toMatchObject({
       channel: 'chat',
+      contactId: chatContacts[0]?.id,
       messages: [{ body: 'Hello, is anyone there?', authorKind: 'contact' }],
     });
     expect(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { findIdentifiers } from '../../src/verify/forgotten';
+import { waitForMails } from '../helpers/mailbox';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
@@ -41,14 +42,35 @@ describe('the end users’ portal', () => {
       message: 'First chat',
       consent: { granted: true, noticeVersion: '2026-03' },
     });
-    const registered = await stack.http('POST', '/v1/portal/register', {
+    const asked = await stack.http('POST', '/v1/portal/register', {
       subdomain,
       email: 'paula@example.test',
       name: 'Paula Portal',
       password: FIXTURE_PASSWORD,
     });
+    expect(asked).toEqual({ status: 202, body: { status: 'verification_sent' } });
+    // Nothing is hers before she proves the address: no identity, so no sign-in.
+    expect(
+      (
+        await stack.http('POST', '/v1/portal/login', {
+          subdomain,
+          email: 'paula@example.test',
+          password: FIXTURE_PASSWORD,
+        })
+      ).status,
+    ).toBe(401);
+    const [codeMail] = await waitForMails('paula@example.test', 1);
+    expect(codeMail?.subject).toBe('Your verification code for Portal Co');
+    const code = /\b(\d{6})\b/.exec(codeMail?.text ?? '')?.[1];
+    const registered = await stack.http('POST', '/v1/portal/verify', {
+      subdomain,
+      email: 'paula@example.test',
+      code,
+      password: FIXTURE_PASSWORD,
+    });
     expect(registered.status).toBe(201);
     expect(registered.body.token).toMatch(/^lport_/);
+    // Registered now: asking again answers the same, and the mail says to sign in instead (no new code).
     expect(
       (
         await stack.http('POST', '/v1/portal/register', {
@@ -58,7 +80,10 @@ describe('the end users’ portal', () => {
           password: FIXTURE_PASSWORD,
         })
       ).status,
-    ).toBe(409);
+    ).toBe(202);
+    const mails = await waitForMails('paula@example.test', 2);
+    expect(mails[1]?.subject).toBe('Signing up to Portal Co');
+    expect(mails[1]?.text).not.toMatch(/\b\d{6}\b/);
     expect(
       (
         await stack.http('POST', '/v1/portal/login', {

@@ -5,12 +5,15 @@ import type { RunningServer } from '../../src/api/http-server';
 import type { Config } from '../../src/config';
 import type { Sql } from '../../src/db/client';
 import { createLogger } from '../../src/logger';
+import { startOutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
+import { createSmtpSender } from '../../src/notifications/smtp-sender';
 import { createTemporalClient } from '../../src/temporal/client';
 import type { TemporalClient } from '../../src/temporal/client';
 import { createLetheWorker } from '../../src/temporal/worker-factory';
 import { signWebhook } from '../../src/security/webhook-signature';
 import { testConfig, TEST_ENV } from './config';
 import { testSql } from './db';
+import { testSmtpUrl } from './mailbox';
 import { quietRuntime, workflowBundle } from './temporal';
 
 /** The real stack for end-to-end tests: HTTP server, worker and client on the dev server, PostgreSQL. */
@@ -50,6 +53,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     logger,
   });
   const running = worker.run();
+  // The worker's mail dispatcher, delivering to the run's Mailpit: tests read what people would receive.
+  const outbox = startOutboxDispatcher(
+    sql,
+    createSmtpSender({ smtpUrl: testSmtpUrl(), mailFrom: config.mailFrom }),
+    logger,
+    { masterKey: config.masterKey, intervalMs: 300 },
+  );
   const server = await startHttpServer({ config, logger, sql, temporal }, 0, '127.0.0.1');
   const operator = { authorization: `Bearer ${TEST_ENV.OPERATOR_TOKENS.split(',')[0]}` };
 
@@ -79,11 +89,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       });
     },
     async stopWorker() {
+      await outbox.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     },
     async stop() {
       await server.close(1_000);
+      await outbox.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
@@ -93,12 +105,20 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   };
 }
 
-/** Polls `read` until `check` holds (real timers on the dev server have about a second of granularity). */
+/**
+ * Polls `read` until `check` holds (real timers on the dev server have about a second of granularity); throws with
+ * the last value seen when it never does, so a caller never asserts on a stale value by accident.
+ */
 export async function until<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
+    if (check(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `until: condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)?.slice(0, 2000)}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { withTenant } from '../../db/client';
-import { findOrInsertContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
+import { insertContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps, AppEnv } from '../deps';
 import { refuseStanding, standingProblem } from '../middleware/auth';
@@ -22,7 +22,7 @@ const start = createRoute({
     201: {
       description: 'Chat opened',
       content: {
-        'application/json': { schema: z.object({ ticketId: z.string().uuid(), contactId: z.string().uuid() }) },
+        'application/json': { schema: z.object({ ticketId: z.string().uuid() }) },
       },
     },
     400: problem('Invalid input, or CONSENT_REQUIRED (nothing is stored)'),
@@ -48,7 +48,14 @@ export function chatRoutes(deps: AppDeps) {
     if (refusal) refuseStanding(refusal);
     const ip = c.get('clientIp');
     const ids = await withTenant(deps.sql, tenant.id, async (db) => {
-      const contactId = await findOrInsertContact(db, tenant.id, { email: body.email, name: body.name, ip });
+      // A typed address proves nothing: a chat never joins, reveals or changes an existing person's record. It gets a
+      // contact of its own, marked unverified, which an agent may link to a known person after checking.
+      const contactId = await insertContact(
+        db,
+        tenant.id,
+        { email: body.email, name: body.name, ip },
+        { unverified: true },
+      );
       await recordConsent(db, tenant.id, {
         contactId,
         purpose: CHAT_CONSENT_PURPOSE,
@@ -58,7 +65,7 @@ export function chatRoutes(deps: AppDeps) {
       });
       const ticketId = await insertTicket(db, tenant.id, { contactId, channel: 'chat', subject: 'Chat' });
       await insertMessage(db, tenant.id, ticketId, { kind: 'contact', contactId }, body.message);
-      return { ticketId, contactId };
+      return { ticketId };
     });
     return c.json(ids, 201);
   });

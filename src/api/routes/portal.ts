@@ -4,29 +4,27 @@ import { insertAudit } from '../../db/audit';
 import { withTenant } from '../../db/client';
 import type { Queryable } from '../../db/client';
 import { clearLoginFailures, recordLoginFailure, secondsLocked } from '../../db/login-throttles';
-import { findLivePortalSession, findLiveTenant, insertPortalSession } from '../../db/portal';
+import { findLivePortalSession, insertPortalSession } from '../../db/portal';
 import { exportContact } from '../../db/subject-export';
 import { loadTenantKey } from '../../db/tenant-keys';
-import { findOrInsertContact, recordConsent } from '../../db/tickets';
+import { findOrInsertVerifiedContact, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
-import { hashPassword, verifyPasswordOrDummy } from '../../security/passwords';
+import { verifyPasswordOrDummy } from '../../security/passwords';
 import { seal } from '../../security/secret-box';
 import type { AppDeps, AppEnv } from '../deps';
 import { authenticate, inTenantTransaction, refuseStanding, standingProblem } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
-import { EmailSchema, PasswordSchema } from '../schemas/account-schemas';
+import { EmailSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem } from '../schemas/common';
 import { IdSchema } from '../schemas/security-schemas';
 import { createRouter } from '../validation';
 import { requestErasure } from './erasure';
+import { livePortalTenant, PortalSessionSchema as Session } from './portal-sign-up';
 import { tenantOf } from './tenant-of';
 
 type PortalEnv = AppEnv & { Variables: { contactId: string; accountId: string; db: Queryable } };
 
-const Session = z
-  .object({ token: z.string(), expiresAt: z.string().datetime(), contactId: z.string().uuid() })
-  .openapi('PortalSession');
 const SavedSearch = z
   .object({ name: z.string().trim().min(1).max(100), query: z.string().min(1).max(1000) })
   .openapi('SavedSearch');
@@ -35,25 +33,6 @@ const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, .
 const portal = { tags: ['portal'] };
 const portalAuth = { ...portal, security: bearerSecurity };
 
-const register = createRoute({
-  ...portal,
-  method: 'post',
-  path: '/v1/portal/register',
-  summary: 'An end user registers in a tenant’s portal',
-  request: body(
-    z.object({
-      subdomain: z.string().min(1).max(63),
-      email: EmailSchema,
-      name: z.string().trim().min(1).max(200),
-      password: PasswordSchema,
-    }),
-  ),
-  responses: {
-    201: { description: 'Registered', ...json(Session) },
-    404: problem('No such tenant'),
-    409: problem('EMAIL_TAKEN'),
-  },
-});
 const login = createRoute({
   ...portal,
   method: 'post',
@@ -165,15 +144,6 @@ function portalSession(deps: AppDeps) {
   });
 }
 
-async function tenantFor(deps: AppDeps, subdomain: string) {
-  const tenant = await findLiveTenant(deps.sql, subdomain);
-  if (!tenant) throw new ProblemError(404, ERROR_CODES.TENANT_NOT_FOUND, 'No such tenant');
-  if (!tenant.live) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
-  const refusal = standingProblem(tenant.state, tenant.accessBlocked);
-  if (refusal) refuseStanding(refusal);
-  return tenant;
-}
-
 async function withdrawConsent(
   db: Queryable,
   accountId: string,
@@ -194,32 +164,9 @@ export function portalRoutes(deps: AppDeps) {
   router.use('/v1/portal/me', portalSession(deps));
   router.use('/v1/portal/me/*', portalSession(deps));
 
-  router.openapi(register, async (c) => {
-    const input = c.req.valid('json');
-    const tenant = await tenantFor(deps, input.subdomain);
-    const passwordHash = await hashPassword(input.password);
-    const session = await withTenant(sql, tenant.id, async (db) => {
-      const contactId = await findOrInsertContact(db, tenant.id, {
-        email: input.email,
-        name: input.name,
-        ip: c.get('clientIp'),
-      });
-      const [identity] = await db`
-        insert into contact_identities (account_id, contact_id, provider, email, password_hash)
-        values (${tenant.id}, ${contactId}, 'password', ${input.email}, ${passwordHash})
-        on conflict (account_id, lower(email)) where provider = 'password' do nothing returning id`;
-      if (!identity) throw new ProblemError(409, ERROR_CODES.EMAIL_TAKEN, 'This email is already registered');
-      return { ...(await insertPortalSession(db, tenant.id, contactId)), contactId };
-    });
-    return c.json(
-      { token: session.token, expiresAt: session.expiresAt.toISOString(), contactId: session.contactId },
-      201,
-    );
-  });
-
   router.openapi(login, async (c) => {
     const input = c.req.valid('json');
-    const tenant = await tenantFor(deps, input.subdomain);
+    const tenant = await livePortalTenant(deps, input.subdomain);
     const throttleKey = `portal:${c.get('clientIp') ?? 'unknown'}`;
     const wait = await secondsLocked(sql, tenant.id, throttleKey);
     if (wait > 0) {
@@ -245,7 +192,7 @@ export function portalRoutes(deps: AppDeps) {
   router.use('/v1/portal/oauth', authenticate(deps, ['operator']) as never);
   router.openapi(oauth, async (c) => {
     const input = c.req.valid('json');
-    const tenant = await tenantFor(deps, input.subdomain);
+    const tenant = await livePortalTenant(deps, input.subdomain);
     const key = await loadTenantKey(sql, config.masterKey, tenant.id);
     if (!key) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
     const session = await withTenant(sql, tenant.id, async (db) => {
@@ -254,7 +201,11 @@ export function portalRoutes(deps: AppDeps) {
         where account_id = ${tenant.id} and provider = ${input.provider} and provider_user_id = ${input.providerUserId}`;
       const contactId =
         known?.contactId ??
-        (await findOrInsertContact(db, tenant.id, { email: input.email, name: input.name, ip: c.get('clientIp') }));
+        (await findOrInsertVerifiedContact(db, tenant.id, {
+          email: input.email,
+          name: input.name,
+          ip: c.get('clientIp'),
+        }));
       const identityId =
         known?.id ??
         (
