@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { formatDeadline } from '../../src/notifications/mail-templates';
+import { waitForMails } from '../helpers/mailbox';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
@@ -13,6 +15,9 @@ const PERIODS = {
   BACKUP_RETENTION_PERIOD: '3s',
   REACTIVATION_WINDOW: '4s',
 };
+
+/** An ISO time to the second, as the mails print it. */
+const isoSeconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 describe('account lifecycle end to end (HTTP → API → Temporal dev server → worker → PostgreSQL)', () => {
   let stack: Stack;
@@ -38,6 +43,7 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     return {
       id: res.body.account.id as string,
       ownerId: res.body.ownerId as string,
+      name: `Tenant ${tag}`,
       subdomain,
       email,
       view: res.body.account,
@@ -71,6 +77,16 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     expect(await waitFor(a.id, 'suspended')).toBe('suspended');
     const suspended = (await view(a.id)).body;
     expect(suspended.suspendedReason).toBe('trial_expired');
+    // The owner's mailbox: the trial reminder half-way through the short trial, then the suspension notice, each
+    // naming the tenant and the exact deadline ahead.
+    const [reminder, notice] = await waitForMails(a.email, 2);
+    expect(reminder?.subject).toBe(
+      `Your trial of ${a.name} ends on ${formatDeadline(Date.parse(a.view.deadlines.trialEndsAt as string))}`,
+    );
+    expect(reminder?.text).toContain(`(${isoSeconds(a.view.deadlines.trialEndsAt as string)})`);
+    expect(notice?.subject).toBe(`${a.name} is suspended`);
+    expect(notice?.text).toContain(`removed on ${formatDeadline(Date.parse(suspended.deadlines.removalAt as string))}`);
+    expect(notice?.to).toEqual([a.email]);
     await until(
       () => login(a.subdomain, a.email),
       (r) => r.status === 403,
