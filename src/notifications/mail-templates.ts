@@ -36,10 +36,16 @@ const DATE = new Intl.DateTimeFormat('en-GB', {
  */
 export function formatDeadline(at: number): string {
   const iso = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `${DATE.format(at).replace(/, (\d\d:\d\d)$/, ' at $1')} UTC (${iso})`;
+  return `${formatDeadlineShort(at)} (${iso})`;
+}
+
+/** The same without the ISO form, for subject lines: `Tuesday, 1 December 2026 at 14:00 UTC`. */
+export function formatDeadlineShort(at: number): string {
+  return `${DATE.format(at).replace(/, (\d\d:\d\d)$/, ' at $1')} UTC`;
 }
 
 interface Template {
+  /** `date` here is the short form; the body gives the exact one. */
   subject: (c: Required<Pick<MailContext, 'tenantName'>> & { date: string }) => string;
   /** Paragraphs of plain text; the HTML part is the same paragraphs, escaped. */
   body: (c: MailContext & { date: string }) => string[];
@@ -126,11 +132,12 @@ const TEMPLATES: Record<MailKind, Template> = {
 export function renderMail(kind: MailKind, context: MailContext): RenderedMail {
   const template = TEMPLATES[kind];
   const date = context.deadlineAt === undefined ? NO_DEADLINE : formatDeadline(context.deadlineAt);
+  const shortDate = context.deadlineAt === undefined ? NO_DEADLINE : formatDeadlineShort(context.deadlineAt);
   const paragraphs = template.body({ ...context, date });
   const footer = `Lethe, for ${context.tenantName}`;
   return {
     // Header-safe whatever the tenant called itself: no line breaks in a subject.
-    subject: template.subject({ tenantName: context.tenantName, date }).replace(/[\r\n]+/g, ' '),
+    subject: template.subject({ tenantName: context.tenantName, date: shortDate }).replace(/[\r\n]+/g, ' '),
     text: `${paragraphs.join('\n\n')}\n\n-- \n${footer}\n`,
     html:
       `<!doctype html><html><body style="font-family:sans-serif;max-width:40em">` +

@@ -3,7 +3,7 @@ import { insertMail } from '../../src/db/outbox';
 import { loadTenantKey } from '../../src/db/tenant-keys';
 import { FIRST_RETRY_MS } from '../../src/domain/mail-delivery';
 import { createLogger } from '../../src/logger';
-import { formatDeadline } from '../../src/notifications/mail-templates';
+import { formatDeadlineShort } from '../../src/notifications/mail-templates';
 import { outboxPayloadContext, startOutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
 import type { OutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
 import { createLogSender } from '../../src/notifications/sender';
@@ -77,7 +77,7 @@ describe('outbox dispatcher', () => {
     const [ending, suspended] = mails;
     const [tenant] = await sql<{ name: string }[]>`select name from accounts where id = ${t.accountId}`;
     expect(ending?.to).toEqual([t.ownerEmail]);
-    expect(ending?.subject).toBe(`Your trial of ${tenant?.name} ends on ${formatDeadline(trialEndsAt)}`);
+    expect(ending?.subject).toBe(`Your trial of ${tenant?.name} ends on ${formatDeadlineShort(trialEndsAt)}`);
     expect(ending?.text).toContain('Sunday, 13 December 2026 at 09:30 UTC (2026-12-13T09:30:15Z)');
     expect(ending?.html).toContain('2026-12-13T09:30:15Z');
     expect(suspended?.subject).toBe(`${tenant?.name} is suspended`);

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { formatDeadline } from '../../src/notifications/mail-templates';
+import { formatDeadline, formatDeadlineShort } from '../../src/notifications/mail-templates';
 import { waitForMails } from '../helpers/mailbox';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
 import { startStack, until } from '../helpers/stack';
@@ -81,7 +81,7 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     // naming the tenant and the exact deadline ahead.
     const [reminder, notice] = await waitForMails(a.email, 2);
     expect(reminder?.subject).toBe(
-      `Your trial of ${a.name} ends on ${formatDeadline(Date.parse(a.view.deadlines.trialEndsAt as string))}`,
+      `Your trial of ${a.name} ends on ${formatDeadlineShort(Date.parse(a.view.deadlines.trialEndsAt as string))}`,
     );
     expect(reminder?.text).toContain(`(${isoSeconds(a.view.deadlines.trialEndsAt as string)})`);
     expect(notice?.subject).toBe(`${a.name} is suspended`);

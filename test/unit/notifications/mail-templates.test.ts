@@ -1,4 +1,4 @@
-import { formatDeadline, renderMail } from '../../../src/notifications/mail-templates';
+import { formatDeadline, formatDeadlineShort, renderMail } from '../../../src/notifications/mail-templates';
 import type { MailKind } from '../../../src/notifications/mail-templates';
 
 const KINDS: MailKind[] = [
@@ -16,8 +16,12 @@ const KINDS: MailKind[] = [
 const AT = Date.parse('2026-12-01T14:00:05Z');
 
 describe('renderMail', () => {
-  it('formats a deadline for people and exactly', () => {
+  it('formats a deadline for people and exactly, and short for subjects', () => {
     expect(formatDeadline(AT)).toBe('Tuesday, 1 December 2026 at 14:00 UTC (2026-12-01T14:00:05Z)');
+    expect(formatDeadlineShort(AT)).toBe('Tuesday, 1 December 2026 at 14:00 UTC');
+    expect(renderMail('trial_ending', { tenantName: 'A', subdomain: 'a', deadlineAt: AT }).subject).toBe(
+      'Your trial of A ends on Tuesday, 1 December 2026 at 14:00 UTC',
+    );
   });
 
   it.each(KINDS)('renders %s with the tenant name, in text and HTML', (kind) => {
