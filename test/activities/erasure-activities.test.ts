@@ -1,3 +1,4 @@
+import { CancelledFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createErasureActivities } from '../../src/activities/erasure-activities';
 import { erasurePlan } from '../../src/domain/erasure-plan';
@@ -58,17 +59,34 @@ describe('erasure activities', () => {
     const before = await bystanderRows();
 
     for (const ref of [interrupted, straight]) await activities.startErasure(ref);
-    // Interrupt every step of the first cascade after its second batch, then run it again.
+    const progressOf = async (step: ErasureStep) =>
+      (
+        await sql<{ n: number }[]>`
+        select coalesce((progress->>${step})::int, 0) as n from erasure_requests where id = ${interrupted.requestId}`
+      )[0]?.n;
+    // Cancel every step of the first cascade at its second batch, then run it again.
+    const interruptedSteps: ErasureStep[] = [];
     for (const step of erasurePlan('erasure')) {
       const env = new MockActivityEnvironment();
       let batches = 0;
       env.on('heartbeat', () => {
         if (++batches === 2) env.cancel();
       });
-      await runStep(interrupted, step, env).catch(() => undefined);
+      const outcome = await runStep(interrupted, step, env).then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
+      if (outcome !== 'finished') {
+        // Stopped between batches, after the second (50 rows, then 50 or the last 10), by the cancellation.
+        expect(outcome).toBeInstanceOf(CancelledFailure);
+        expect(await progressOf(step)).toBe(step === 'contact_attachments' ? 60 : 100);
+        interruptedSteps.push(step);
+      }
       await runStep(interrupted, step);
       await runStep(straight, step);
     }
+    // The steps with more than two batches of rows (300 messages, 60 attachments) were really interrupted.
+    expect(interruptedSteps).toEqual(['contact_attachments', 'contact_messages']);
     await activities.completeErasure(interrupted);
     await activities.completeErasure(straight);
 

@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -94,3 +95,23 @@ export async function runTestWorker(
 
 /** The design's default periods (14d trial, 7d grace, 60d, 30d, 30d; 7d reactivation), from the real loader. */
 export const DEFAULT_POLICY = testConfig().lifecycle;
+
+/**
+ * Waits until the workflow has handled everything sent to it so far: a completed workflow task after its last
+ * signal, and no activity pending. A query right after a signal may be answered before the signal is handled; after
+ * this it cannot. Throws when the workflow does not settle in time.
+ */
+export async function settled(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const history = await handle.fetchHistory();
+    const events = history.events ?? [];
+    const lastSignal = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes != null);
+    const lastTaskDone = events.findLastIndex((e) => e.workflowTaskCompletedEventAttributes != null);
+    const description = await handle.describe();
+    const closed = description.status.name !== 'RUNNING';
+    if (closed || (lastTaskDone > lastSignal && (description.raw.pendingActivities ?? []).length === 0)) return;
+    if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} did not settle within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

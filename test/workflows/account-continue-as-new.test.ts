@@ -4,7 +4,7 @@ import { accountWorkflow } from '../../src/workflows';
 import { paymentFailedSignal, paymentSucceededSignal, viewQuery } from '../../src/workflows/account-messages';
 import type { AccountView } from '../../src/workflows/account-view';
 import { testSql } from '../helpers/db';
-import { createDevServerEnv, DEFAULT_POLICY, runTestWorker } from '../helpers/temporal';
+import { createDevServerEnv, DEFAULT_POLICY, runTestWorker, settled } from '../helpers/temporal';
 import { seedTenant } from '../helpers/tenants';
 
 // On the dev server (a real Temporal server) rather than the Java test server: the latter loses track of its
@@ -67,15 +67,18 @@ describe('accountWorkflow continue-as-new', () => {
     );
     expect(described.runId).not.toBe(firstRun);
 
-    // Events seen before continue-as-new are remembered by the new run.
-    await latest.signal(paymentFailedSignal, { eventId: 'evt_f0' });
-    await latest.signal(paymentFailedSignal, { eventId: 'evt_f5' });
+    // Events seen before continue-as-new are remembered by the new run. A new failure moves the account to
+    // past_due; replays of a success and a failure from before the continue-as-new must then change nothing (a
+    // forgotten success would make it active again, a forgotten failure would add nothing, hence both kinds).
     await latest.signal(paymentFailedSignal, { eventId: 'evt_new' });
-    const after = await eventually(
-      () => latest.query(viewQuery),
-      (v: AccountView) => v.state === 'past_due',
-    );
+    await latest.signal(paymentSucceededSignal, { eventId: 'evt_s0' });
+    await latest.signal(paymentSucceededSignal, { eventId: 'evt_a' });
+    await latest.signal(paymentFailedSignal, { eventId: 'evt_f5' });
+    await settled(latest);
+    const after = await latest.query(viewQuery);
+    expect(after.state).toBe('past_due');
     expect(after.transitions).toHaveLength(14);
+    expect(after.transitions.at(-1)).toMatchObject({ from: 'active', to: 'past_due', cause: 'payment_failed' });
     await latest.terminate('test done');
   });
 });

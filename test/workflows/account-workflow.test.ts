@@ -15,7 +15,7 @@ import {
 } from '../../src/workflows/account-messages';
 import type { AccountView } from '../../src/workflows/account-view';
 import { testSql, truncateAll } from '../helpers/db';
-import { createTimeSkippingEnv, DEFAULT_POLICY, runTestWorker } from '../helpers/temporal';
+import { createTimeSkippingEnv, DEFAULT_POLICY, runTestWorker, settled } from '../helpers/temporal';
 import { rowsOfAccount, seedTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
@@ -48,22 +48,21 @@ describe('accountWorkflow on the time-skipping server', () => {
     });
   }
 
-  /** Queries until the view satisfies `check` (signals are processed asynchronously). */
+  /** Queries until the view satisfies `check` (signals are processed asynchronously); throws if it never does. */
   async function viewWhen(handle: WorkflowHandle, check: (v: AccountView) => boolean): Promise<AccountView> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const view = await handle.query(viewQuery);
-      if (check(view) || Date.now() > deadline) return view;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    return eventually(() => handle.query(viewQuery), check);
   }
 
-  /** Polls until `read` returns a value `check` accepts; activities run after the state they follow is visible. */
+  /**
+   * Polls until `read` returns a value `check` accepts (activities run after the state they follow is visible);
+   * throws with the last value when it never does, so no caller goes on with a stale one.
+   */
   async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const value = await read();
-      if (check(value) || Date.now() > deadline) return value;
+      if (check(value)) return value;
+      if (Date.now() > deadline) throw new Error(`not reached in 10 s; last: ${JSON.stringify(value)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -177,8 +176,11 @@ describe('accountWorkflow on the time-skipping server', () => {
     await env.sleep('3 days');
     await handle.signal(paymentFailedSignal, { eventId: 'evt_3' });
     await handle.signal(paymentFailedSignal, { eventId: 'evt_2' });
-    const still = await viewWhen(handle, () => true);
+    await settled(handle);
+    const still = await handle.query(viewQuery);
+    expect(still.state).toBe('past_due');
     expect(still.deadlines.graceEndsAt).toBe(graceEndsAt);
+    expect(still.transitions).toHaveLength(2);
 
     await env.sleep('4 days');
     const suspended = await viewWhen(handle, (v) => v.state === 'suspended');
@@ -296,11 +298,19 @@ describe('accountWorkflow on the time-skipping server', () => {
       } else {
         await env.sleep(state === 'suspended' ? '14 days' : '74 days');
       }
-      await viewWhen(handle, (v) => v.state === state);
-      await dbState(t.accountId, state);
+      const before = await viewWhen(handle, (v) => v.state === state);
+      expect(before.transitions.at(-1)?.to).toBe(state);
+      expect((await dbState(t.accountId, state))?.state).toBe(state);
       const answer = await handle.executeUpdate(requestDeletionUpdate, { args: [{ by: 'support' }] });
       expect(answer.state).toBe('deleting');
-      expect((await handle.result()).finalState).toBe('purged');
+      expect(answer.transitions.at(-1)).toMatchObject({
+        from: state,
+        to: 'deleting',
+        cause: 'deletion_requested_support',
+      });
+      const result = await handle.result();
+      expect(result).toMatchObject({ accountId: t.accountId, finalState: 'purged' });
+      expect(await rowsOfAccount(sql, t.accountId)).toEqual(expect.objectContaining({ accounts: 0, users: 0 }));
     },
   );
 });
