@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/embedded/project-root';
+import { buildDistOnce } from '../helpers/build';
 import { readProvisionManifest } from '../../src/embedded/provision-manifest';
 
 const accepts = (address: string): Promise<boolean> =>
@@ -20,7 +21,7 @@ describe('an embedded Temporal server', () => {
   const root = projectRoot();
 
   beforeAll(() => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+    buildDistOnce();
   }, 120_000);
 
   it('dies with the process that started it, also when that process crashes', async () => {

@@ -1,10 +1,11 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/embedded/project-root';
 import { stopChild } from '../../src/embedded/temporal-server';
 import { findIdentifiers } from '../../src/verify/forgotten';
+import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
@@ -17,8 +18,7 @@ describe('a worker SIGKILLed in the middle of a large erasure', () => {
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-    execFileSync(process.execPath, ['scripts/copy-assets.mjs'], { cwd: root, stdio: 'ignore' });
+    buildDistOnce();
     stack = await startStack();
     await stack.stopWorker();
   }, 120_000);
