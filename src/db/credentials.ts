@@ -92,8 +92,22 @@ export async function revokeApiToken(sql: Queryable, userId: string, tokenId: st
   return result.count === 1;
 }
 
-export async function revokeUserSessions(sql: Queryable, userId: string): Promise<number> {
-  const result = await sql`update sessions set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
+export async function updatePasswordHash(sql: Queryable, userId: string, passwordHash: string): Promise<void> {
+  await sql`update users set password_hash = ${passwordHash}, password_changed_at = now(), updated_at = now()
+            where id = ${userId}`;
+}
+
+/** Revokes the user's live sessions, but for `keepSessionId` (the caller's own); returns how many. */
+export async function revokeUserSessions(sql: Queryable, userId: string, keepSessionId?: string): Promise<number> {
+  const result = await sql`update sessions set revoked_at = now()
+                           where user_id = ${userId} and revoked_at is null
+                             ${keepSessionId === undefined ? sql`` : sql`and id <> ${keepSessionId}`}`;
+  return result.count;
+}
+
+/** Revokes every live API token of the user; returns how many. */
+export async function revokeUserApiTokens(sql: Queryable, userId: string): Promise<number> {
+  const result = await sql`update api_tokens set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
   return result.count;
 }
 

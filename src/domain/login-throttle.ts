@@ -23,3 +23,6 @@ export const LOCK_SCHEDULE: readonly number[] = (() => {
   for (let failures = 1; schedule.at(-1) !== MAX_LOCK_SECONDS; failures++) schedule.push(lockSeconds(failures));
   return schedule;
 })();
+
+/** The throttle key of a user's password and TOTP re-checks (beside the account+address keys of sign-in). */
+export const reauthThrottleKey = (userId: string): string => `reauth:${userId}`;

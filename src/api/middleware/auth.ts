@@ -9,7 +9,7 @@ import { safeEqual } from '../../security/tokens';
 import { enforceIpAllowlist, refuseStanding, standingProblem } from '../account-access';
 import type { AppDeps, AppEnv } from '../deps';
 import { signInWithPassword } from '../password-sign-in';
-import { ProblemError } from '../problem';
+import { ProblemError, RecordedRefusal } from '../problem';
 
 // Routes written before account-access.ts import these from here.
 export { enforceIpAllowlist, refuseStanding, standingProblem };
@@ -42,7 +42,8 @@ class RollbackAfterError extends Error {}
 
 /**
  * Runs the rest of the request inside one transaction as the application role scoped to `accountId`; a handler
- * error (which Hono turns into a response rather than a rejection) rolls it back.
+ * error (which Hono turns into a response rather than a rejection) rolls it back, except a {@link RecordedRefusal},
+ * whose bookkeeping must outlive the refusal.
  */
 export async function inTenantTransaction(
   sql: Sql,
@@ -90,7 +91,7 @@ export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][])
     await inTenantTransaction(deps.sql, principal.accountId, async (tx) => {
       c.set('db', tx);
       await next();
-      return { failed: c.error !== undefined };
+      return { failed: c.error !== undefined && !(c.error instanceof RecordedRefusal) };
     });
   });
 }
