@@ -14,12 +14,15 @@ export type AttemptClaim = { allowed: true } | { allowed: false; retryAfterSecon
  */
 export async function claimAttempt(sql: Queryable, accountId: string, key: string): Promise<AttemptClaim> {
   const schedule = [...LOCK_SCHEDULE];
+  // A free failure sets no lock (null), not "locked until now()": now() is when a transaction began, so a claim
+  // that began a moment earlier and waited on this row would see such a lock as still running.
   const claimed = await sql`
     insert into login_throttles as t (account_id, client_ip, failures, locked_until)
-    values (${accountId}, ${key}, 1, now() + make_interval(secs => (${schedule}::int[])[1]))
+    values (${accountId}, ${key}, 1, now() + make_interval(secs => nullif((${schedule}::int[])[1], 0)))
     on conflict (account_id, client_ip) do update
       set failures = t.failures + 1,
-          locked_until = now() + make_interval(secs => (${schedule}::int[])[least(t.failures + 1, ${schedule.length})]),
+          locked_until = now() + make_interval(
+            secs => nullif((${schedule}::int[])[least(t.failures + 1, ${schedule.length})], 0)),
           updated_at = now()
       where t.locked_until is null or t.locked_until <= now()
     returning failures`;

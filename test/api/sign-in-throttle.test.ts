@@ -83,6 +83,19 @@ describe('password sign-in: login and HTTP Basic share one throttle, audit and a
     expect((await login(ip)).status).toBe(429);
   });
 
+  it('lets as many concurrent right passwords as the rule allows sign in, and leaves no lock behind', async () => {
+    const ip = '203.0.113.26';
+    const both = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? login(ip) : basic(ip)));
+    for (let round = 0; round < 10; round++) {
+      expect((await Promise.all(both(ALLOWANCE))).map((a) => a.status)).toEqual(Array(ALLOWANCE).fill(200));
+    }
+    // The outcome of an attempt is unknown until its hash is checked, so no more than the allowance are in flight.
+    const crowd = (await Promise.all(both(30))).map((a) => a.status);
+    expect(crowd.filter((s) => s === 200).length).toBeGreaterThanOrEqual(ALLOWANCE);
+    expect(crowd.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    expect((await login(ip)).status).toBe(200);
+  });
+
   it('gives an unknown email the same answer as a known one while the address is locked, and locks both', async () => {
     const ip = '203.0.113.24';
     for (let i = 0; i < ALLOWANCE; i++) await login(ip, { email: 'nobody@example.test', password: WRONG });
