@@ -10,6 +10,7 @@ import { enforceIpAllowlist, refuseStanding, standingProblem } from '../account-
 import type { AppDeps, AppEnv } from '../deps';
 import { signInWithPassword } from '../password-sign-in';
 import { ProblemError, RecordedRefusal } from '../problem';
+import { inputErrors, validationFailed } from '../validation';
 
 // Routes written before account-access.ts import these from here.
 export { enforceIpAllowlist, refuseStanding, standingProblem };
@@ -136,6 +137,11 @@ async function resolve(
     if (!accountHeader) {
       throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Basic credentials need the Lethe-Account header');
     }
+    const unstorable = inputErrors([], {
+      authorization: `${basic.email}:${basic.secret}`,
+      'lethe-account': accountHeader,
+    });
+    if (unstorable.length > 0) throw validationFailed(unstorable);
     if (basic.secret.startsWith('lapi_')) {
       const user = await findSignInUser(deps.sql, accountHeader, basic.email);
       const tokenUser = await findLiveApiToken(deps.sql, basic.secret);
