@@ -50,3 +50,12 @@ export function problemBody(error: ProblemError, requestId: string | undefined):
     ...(error.errors !== undefined ? { errors: error.errors } : {}),
   };
 }
+
+/**
+ * A refusal that must leave a trace: an attempt counted against a throttle, an audit entry. Thrown inside the
+ * request's tenant transaction, it commits what was written before it instead of rolling it back, so throw it only
+ * before the handler has changed anything else (re-authentication checks come first for this reason).
+ */
+export class RecordedRefusal extends ProblemError {
+  override readonly name = 'RecordedRefusal';
+}

@@ -25,7 +25,7 @@ export async function findSignInUser(
 ): Promise<SignInUser | undefined> {
   const [row] = await sql.unsafe<SignInUser[]>(
     `select ${SIGN_IN_COLUMNS} from users u join accounts a on a.id = u.account_id
-     where a.subdomain = $1 and lower(u.email) = lower($2)`,
+     where a.subdomain = $1 and lower(u.email) = lower($2) and u.deletion_requested_at is null`,
     [subdomain.toLowerCase(), email],
   );
   return row;
@@ -47,7 +47,7 @@ export async function findLiveApiToken(
   const [row] = await sql.unsafe<(SignInUser & { tokenId: string })[]>(
     `select t.id as token_id, ${SIGN_IN_COLUMNS}
      from api_tokens t join users u on u.id = t.user_id join accounts a on a.id = t.account_id
-     where t.token_hash = $1 and t.revoked_at is null`,
+     where t.token_hash = $1 and t.revoked_at is null and u.deletion_requested_at is null`,
     [sha256Hex(token)],
   );
   if (row) {
@@ -92,9 +92,33 @@ export async function revokeApiToken(sql: Queryable, userId: string, tokenId: st
   return result.count === 1;
 }
 
-export async function revokeUserSessions(sql: Queryable, userId: string): Promise<number> {
-  const result = await sql`update sessions set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
+export async function updatePasswordHash(sql: Queryable, userId: string, passwordHash: string): Promise<void> {
+  await sql`update users set password_hash = ${passwordHash}, password_changed_at = now(), updated_at = now()
+            where id = ${userId}`;
+}
+
+/** Revokes the user's live sessions, but for `keepSessionId` (the caller's own); returns how many. */
+export async function revokeUserSessions(sql: Queryable, userId: string, keepSessionId?: string): Promise<number> {
+  const result = await sql`update sessions set revoked_at = now()
+                           where user_id = ${userId} and revoked_at is null
+                             ${keepSessionId === undefined ? sql`` : sql`and id <> ${keepSessionId}`}`;
   return result.count;
+}
+
+/** Revokes every live API token of the user; returns how many. */
+export async function revokeUserApiTokens(sql: Queryable, userId: string): Promise<number> {
+  const result = await sql`update api_tokens set revoked_at = now() where user_id = ${userId} and revoked_at is null`;
+  return result.count;
+}
+
+/**
+ * Marks a user whose deletion was accepted: sign-in and every credential of theirs stop working at once, while the
+ * erasure workflow removes the row later. Returns false when no such user (or the owner, who is never deleted so).
+ */
+export async function markUserDeletionRequested(sql: Queryable, userId: string): Promise<boolean> {
+  const result = await sql`update users set deletion_requested_at = coalesce(deletion_requested_at, now())
+                           where id = ${userId} and role <> 'owner'`;
+  return result.count === 1;
 }
 
 /** Consumes one unused recovery code; false when it does not exist or was used. */

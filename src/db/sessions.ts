@@ -33,7 +33,8 @@ export async function findLiveSession(sql: Queryable, token: string): Promise<Se
     select s.id as session_id, s.user_id, s.account_id, u.role, a.state as account_state,
            (a.access_blocked_at is not null) as access_blocked
     from sessions s join users u on u.id = s.user_id join accounts a on a.id = s.account_id
-    where s.token_hash = ${sha256Hex(token)} and s.revoked_at is null and s.expires_at > now()`;
+    where s.token_hash = ${sha256Hex(token)} and s.revoked_at is null and s.expires_at > now()
+      and u.deletion_requested_at is null`;
   return row;
 }
 

@@ -13,3 +13,16 @@ export function lockSeconds(failures: number): number {
   if (failures < FREE_FAILURES) return 0;
   return Math.min(BASE_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS);
 }
+
+/**
+ * {@link lockSeconds} of the 1st, 2nd, … failure, up to the first that reaches {@link MAX_LOCK_SECONDS}; every later
+ * failure locks for the last entry. Lets one SQL statement apply the rule to the count it has just incremented.
+ */
+export const LOCK_SCHEDULE: readonly number[] = (() => {
+  const schedule: number[] = [];
+  for (let failures = 1; schedule.at(-1) !== MAX_LOCK_SECONDS; failures++) schedule.push(lockSeconds(failures));
+  return schedule;
+})();
+
+/** The throttle key of a user's password and TOTP re-checks (beside the account+address keys of sign-in). */
+export const reauthThrottleKey = (userId: string): string => `reauth:${userId}`;

@@ -88,14 +88,14 @@ describe('sign-in and access security', () => {
 
   describe('TOTP 2FA', () => {
     async function enrolOwner(token: string): Promise<{ secret: string; recoveryCodes: string[] }> {
-      const enrolment = await call(t, '/v1/me/2fa', { method: 'POST', token });
+      const enrolment = await call(t, '/v1/me/2fa', { body: { password: FIXTURE_PASSWORD }, token });
       expect(enrolment.status).toBe(200);
       expect(enrolment.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
       expect(enrolment.body.qrSvg).toContain('<svg');
       const secret = enrolment.body.secret as string;
       // Confirm with the previous step's code, so the current step's code is still fresh for the tests below.
       const confirmed = await call(t, '/v1/me/2fa/confirm', {
-        body: { code: totpCodeAt(secret, now() - TOTP_STEP_SECONDS) },
+        body: { code: totpCodeAt(secret, now() - TOTP_STEP_SECONDS), password: FIXTURE_PASSWORD },
         token,
       });
       expect(confirmed.status).toBe(200);
@@ -114,7 +114,7 @@ describe('sign-in and access security', () => {
       const [row] = await t.deps.sql`select totp_secret_sealed from users where id = ${tenant.ownerId}`;
       expect(Buffer.from(row?.totpSecretSealed as Buffer).includes(Buffer.from(secret))).toBe(false);
       const again = await call(t, '/v1/me/2fa', {
-        method: 'POST',
+        body: { password: FIXTURE_PASSWORD },
         token: (await login({ recoveryCode: 'x' })).body?.token ?? '',
       });
       expect(again.status).toBe(401);
@@ -129,17 +129,19 @@ describe('sign-in and access security', () => {
       expect((await login({ recoveryCode: recoveryCodes[1] })).status).toBe(200);
     });
 
-    it('turns off only with a fresh code', async () => {
+    it('turns off only with the password and a fresh code', async () => {
       await awayFromStepBoundary();
       const token = await ownerToken();
       const { secret } = await enrolOwner(token);
+      const off = (body: Record<string, unknown>) =>
+        call(t, '/v1/me/2fa', { method: 'DELETE', body: { password: FIXTURE_PASSWORD, ...body }, token });
       const stale = totpCodeAt(secret, now() - TOTP_STEP_SECONDS);
-      expect((await call(t, '/v1/me/2fa', { method: 'DELETE', body: { code: stale }, token })).body.code).toBe(
-        'TOTP_INVALID',
+      expect((await off({ totp: stale })).body.code).toBe('TOTP_INVALID');
+      expect((await off({})).body.code).toBe('TOTP_REQUIRED');
+      expect((await off({ password: 'not the password!', totp: totpCodeAt(secret, now()) })).body.code).toBe(
+        'INVALID_CREDENTIALS',
       );
-      expect(
-        (await call(t, '/v1/me/2fa', { method: 'DELETE', body: { code: totpCodeAt(secret, now()) }, token })).status,
-      ).toBe(204);
+      expect((await off({ totp: totpCodeAt(secret, now()) })).status).toBe(204);
       expect((await login({})).status).toBe(200);
       expect(stepOf(now())).toBeGreaterThan(0);
     });
@@ -149,9 +151,12 @@ describe('sign-in and access security', () => {
     it('needs a fresh code on top of the password, and changes nothing without one', async () => {
       await awayFromStepBoundary();
       const token = await ownerToken();
-      const enrolment = await call(t, '/v1/me/2fa', { method: 'POST', token });
+      const enrolment = await call(t, '/v1/me/2fa', { body: { password: FIXTURE_PASSWORD }, token });
       const secret = enrolment.body.secret as string;
-      await call(t, '/v1/me/2fa/confirm', { body: { code: totpCodeAt(secret, now()) }, token });
+      await call(t, '/v1/me/2fa/confirm', {
+        body: { code: totpCodeAt(secret, now()), password: FIXTURE_PASSWORD },
+        token,
+      });
       const path = `/v1/accounts/${tenant.accountId}/deletion`;
       const body = { confirm: tenant.subdomain, password: FIXTURE_PASSWORD };
       expect((await call(t, path, { body, token })).body.code).toBe('TOTP_REQUIRED');
@@ -165,7 +170,10 @@ describe('sign-in and access security', () => {
   describe('API tokens and Basic auth', () => {
     it('creates a token shown once, lists it without the secret, accepts it as Bearer and Basic, and stops it at once on revoke', async () => {
       const session = await ownerToken();
-      const created = await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token: session });
+      const created = await call(t, '/v1/me/api-tokens', {
+        body: { name: 'ci', password: FIXTURE_PASSWORD },
+        token: session,
+      });
       expect(created.status).toBe(201);
       const token = created.body.token as string;
       expect(token).toMatch(/^lapi_/);
@@ -195,9 +203,15 @@ describe('sign-in and access security', () => {
     it('refuses Basic with a password for a user with 2FA, but not with an API token', async () => {
       await awayFromStepBoundary();
       const session = await ownerToken();
-      const token = (await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token: session })).body.token as string;
-      const secret = (await call(t, '/v1/me/2fa', { method: 'POST', token: session })).body.secret as string;
-      await call(t, '/v1/me/2fa/confirm', { body: { code: totpCodeAt(secret, now()) }, token: session });
+      const token = (
+        await call(t, '/v1/me/api-tokens', { body: { name: 'ci', password: FIXTURE_PASSWORD }, token: session })
+      ).body.token as string;
+      const secret = (await call(t, '/v1/me/2fa', { body: { password: FIXTURE_PASSWORD }, token: session })).body
+        .secret as string;
+      await call(t, '/v1/me/2fa/confirm', {
+        body: { code: totpCodeAt(secret, now()), password: FIXTURE_PASSWORD },
+        token: session,
+      });
       const basic = (s: string) => ({
         authorization: `Basic ${Buffer.from(`${tenant.ownerEmail}:${s}`).toString('base64')}`,
         'lethe-account': tenant.subdomain,
@@ -210,7 +224,9 @@ describe('sign-in and access security', () => {
 
     it('stops every credential of a suspended account', async () => {
       const session = await ownerToken();
-      const token = (await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token: session })).body.token as string;
+      const token = (
+        await call(t, '/v1/me/api-tokens', { body: { name: 'ci', password: FIXTURE_PASSWORD }, token: session })
+      ).body.token as string;
       const activities = createAccountActivities({
         sql: t.deps.sql,
         masterKey: TEST_MASTER_KEY,
@@ -233,16 +249,21 @@ describe('sign-in and access security', () => {
       expect((await login({})).body.code).toBe('ACCOUNT_SUSPENDED');
     });
 
-    it('revokes every session on a password change', async () => {
-      const a = await ownerToken();
-      const b = await ownerToken();
+    it('revokes every other session and every API token on a password change, and says how many', async () => {
+      const mine = await ownerToken();
+      const other = await ownerToken();
+      const apiToken = (
+        await call(t, '/v1/me/api-tokens', { body: { name: 'ci', password: FIXTURE_PASSWORD }, token: mine })
+      ).body.token as string;
       const changed = await call(t, '/v1/me/password', {
         body: { currentPassword: FIXTURE_PASSWORD, newPassword: 'a brand new passphrase' },
-        token: a,
+        token: mine,
       });
-      expect(changed.status).toBe(204);
-      expect((await call(t, '/v1/agents', { token: a })).status).toBe(401);
-      expect((await call(t, '/v1/agents', { token: b })).status).toBe(401);
+      expect(changed).toMatchObject({ status: 200, body: { revokedSessions: 1, revokedApiTokens: 1 } });
+      expect((await call(t, '/v1/agents', { token: mine })).status).toBe(200);
+      expect((await call(t, '/v1/agents', { token: other })).status).toBe(401);
+      expect((await call(t, '/v1/agents', { token: apiToken })).status).toBe(401);
+      expect((await login({})).status).toBe(401);
       expect((await login({ password: 'a brand new passphrase' })).status).toBe(200);
     });
   });
@@ -357,9 +378,16 @@ describe('sign-in and access security', () => {
       await awayFromStepBoundary();
       const token = await ownerToken();
       await login({ password: 'wrong password!!' });
-      const secret = (await call(t, '/v1/me/2fa', { method: 'POST', token })).body.secret as string;
-      await call(t, '/v1/me/2fa/confirm', { body: { code: totpCodeAt(secret, now()) }, token });
-      const apiToken = (await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token })).body.id as string;
+      const secret = (await call(t, '/v1/me/2fa', { body: { password: FIXTURE_PASSWORD }, token })).body
+        .secret as string;
+      const previousStep = totpCodeAt(secret, now() - TOTP_STEP_SECONDS);
+      await call(t, '/v1/me/2fa/confirm', { body: { code: previousStep, password: FIXTURE_PASSWORD }, token });
+      const apiToken = (
+        await call(t, '/v1/me/api-tokens', {
+          body: { name: 'ci', password: FIXTURE_PASSWORD, totp: totpCodeAt(secret, now()) },
+          token,
+        })
+      ).body.id as string;
       await call(t, `/v1/me/api-tokens/${apiToken}`, { method: 'DELETE', token });
       await call(t, `/v1/accounts/${tenant.accountId}/ip-allowlist`, { method: 'PUT', body: { cidrs: [] }, token });
       await call(t, '/v1/agents', {
@@ -387,7 +415,7 @@ describe('sign-in and access security', () => {
 
     it('is readable by owners and admins only, and refuses UPDATE and DELETE', async () => {
       const token = await ownerToken();
-      await call(t, '/v1/me/api-tokens', { body: { name: 'ci' }, token });
+      await call(t, '/v1/me/api-tokens', { body: { name: 'ci', password: FIXTURE_PASSWORD }, token });
       const log = await call(t, '/v1/audit-log', { token });
       expect(log.status).toBe(200);
       const actions = log.body.entries.map((e: { action: string }) => e.action);

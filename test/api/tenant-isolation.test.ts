@@ -42,7 +42,9 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
       ).body.token as string;
     tokenA = await login(a);
     tokenB = await login(b);
-    apiTokenIdA = (await call(t, '/v1/me/api-tokens', { body: { name: 'a-token' }, token: tokenA })).body.id as string;
+    apiTokenIdA = (
+      await call(t, '/v1/me/api-tokens', { body: { name: 'a-token', password: FIXTURE_PASSWORD }, token: tokenA })
+    ).body.id as string;
     contactIdA = (await call(t, '/v1/contacts', { body: { email: 'c@example.test', name: 'C' }, token: tokenA })).body
       .id as string;
     ticketIdA = (

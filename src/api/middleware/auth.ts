@@ -1,16 +1,19 @@
 import { createMiddleware } from 'hono/factory';
-import { findIpAllowlist, findLiveApiToken, findSignInUser } from '../../db/credentials';
+import { findLiveApiToken, findSignInUser } from '../../db/credentials';
 import type { Role, SignInUser } from '../../db/credentials';
 import { withTenant } from '../../db/client';
 import type { Queryable, Sql } from '../../db/client';
 import { findLiveSession } from '../../db/sessions';
 import { ERROR_CODES } from '../../domain/error-codes';
-import type { ErrorCode } from '../../domain/error-codes';
-import { inRanges } from '../../security/client-address';
-import { verifyPasswordOrDummy } from '../../security/passwords';
 import { safeEqual } from '../../security/tokens';
+import { enforceIpAllowlist, refuseStanding, standingProblem } from '../account-access';
 import type { AppDeps, AppEnv } from '../deps';
-import { ProblemError } from '../problem';
+import { signInWithPassword } from '../password-sign-in';
+import { ProblemError, RecordedRefusal } from '../problem';
+import { inputErrors, validationFailed } from '../validation';
+
+// Routes written before account-access.ts import these from here.
+export { enforceIpAllowlist, refuseStanding, standingProblem };
 
 export interface UserPrincipal {
   kind: 'user';
@@ -40,7 +43,8 @@ class RollbackAfterError extends Error {}
 
 /**
  * Runs the rest of the request inside one transaction as the application role scoped to `accountId`; a handler
- * error (which Hono turns into a response rather than a rejection) rolls it back.
+ * error (which Hono turns into a response rather than a rejection) rolls it back, except a {@link RecordedRefusal},
+ * whose bookkeeping must outlive the refusal.
  */
 export async function inTenantTransaction(
   sql: Sql,
@@ -53,28 +57,6 @@ export async function inTenantTransaction(
     });
   } catch (error) {
     if (!(error instanceof RollbackAfterError)) throw error;
-  }
-}
-
-const GOOD_STANDING = new Set(['trial', 'active', 'past_due']);
-
-/** Why an account refuses its people, as the 403 code they see. */
-export function standingProblem(state: string, accessBlocked: boolean): ErrorCode | undefined {
-  if (state === 'removed') return ERROR_CODES.ACCOUNT_REMOVED;
-  if (state === 'deleting' || state === 'deleted' || state === 'purged') return ERROR_CODES.ACCOUNT_DELETED;
-  if (state === 'suspended' || accessBlocked || !GOOD_STANDING.has(state)) return ERROR_CODES.ACCOUNT_SUSPENDED;
-  return undefined;
-}
-
-export function refuseStanding(code: ErrorCode): never {
-  throw new ProblemError(403, code, 'The account is not in good standing: logins and data requests are refused');
-}
-
-/** Refuses a client outside the account's IP allow-list (an empty list allows everyone). */
-export async function enforceIpAllowlist(deps: AppDeps, accountId: string, ip: string | null): Promise<void> {
-  const ranges = await findIpAllowlist(deps.sql, accountId);
-  if (ranges.length > 0 && (ip === null || !inRanges(ip, ranges))) {
-    throw new ProblemError(403, ERROR_CODES.IP_NOT_ALLOWED, 'Your address is not on this account’s allow-list');
   }
 }
 
@@ -91,25 +73,26 @@ function parseBasic(header: string): { email: string; secret: string } | undefin
 /**
  * Resolves the request's credentials (DESIGN §4): `Bearer` with an operator token, a session token or an API
  * token, or `Basic` email:password / email:api-token with the tenant in `Lethe-Account`. Refuses kinds `allow` does
- * not list, accounts not in good standing (403) and clients outside the account's IP allow-list (403).
+ * not list, accounts not in good standing (403) and clients outside the account's IP allow-list (403). Basic with a
+ * password is a password sign-in on every request: throttled and audited like the login route.
  */
 export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     // Routers mounted side by side may both guard a path: the first to authenticate wins, the rest pass through.
     if (c.get('principal') !== undefined) return next();
     const header = c.req.header('authorization') ?? '';
-    const principal = await resolve(deps, header, c.req.header('lethe-account'), allow);
+    const principal = await resolve(deps, header, c.req.header('lethe-account'), allow, c.get('clientIp'));
     c.set('principal', principal);
     if (principal.kind !== 'user') {
       c.set('db', deps.sql);
       await next();
       return;
     }
-    await enforceIpAllowlist(deps, principal.accountId, c.get('clientIp'));
+    await enforceIpAllowlist(deps.sql, principal.accountId, c.get('clientIp'));
     await inTenantTransaction(deps.sql, principal.accountId, async (tx) => {
       c.set('db', tx);
       await next();
-      return { failed: c.error !== undefined };
+      return { failed: c.error !== undefined && !(c.error instanceof RecordedRefusal) };
     });
   });
 }
@@ -119,6 +102,7 @@ async function resolve(
   header: string,
   accountHeader: string | undefined,
   allow: readonly Principal['kind'][],
+  ip: string | null,
 ): Promise<Principal> {
   if (header === '') throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -153,21 +137,22 @@ async function resolve(
     if (!accountHeader) {
       throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Basic credentials need the Lethe-Account header');
     }
-    const user = await findSignInUser(deps.sql, accountHeader, basic.email);
+    const unstorable = inputErrors([], {
+      authorization: `${basic.email}:${basic.secret}`,
+      'lethe-account': accountHeader,
+    });
+    if (unstorable.length > 0) throw validationFailed(unstorable);
     if (basic.secret.startsWith('lapi_')) {
+      const user = await findSignInUser(deps.sql, accountHeader, basic.email);
       const tokenUser = await findLiveApiToken(deps.sql, basic.secret);
       if (!user || !tokenUser || tokenUser.id !== user.id) throw unauthenticated();
       return userPrincipal(tokenUser, 'basic_api_token');
     }
-    const ok = await verifyPasswordOrDummy(user?.passwordHash, basic.secret);
-    if (!user || !ok) throw unauthenticated();
-    if (user.totpSecretSealed !== null) {
-      throw new ProblemError(
-        401,
-        ERROR_CODES.BASIC_PASSWORD_WITH_2FA,
-        'This user has two-factor authentication: use an API token (Basic email:api-token) instead of the password',
-      );
-    }
+    const user = await signInWithPassword(
+      deps,
+      { subdomain: accountHeader, email: basic.email, password: basic.secret, secondFactor: 'none' },
+      ip,
+    );
     return userPrincipal(user, 'basic_password');
   }
   throw unauthenticated();

@@ -4,14 +4,14 @@ import { findAccount } from '../../db/accounts';
 import { insertAudit } from '../../db/audit';
 import { deleteUnstartedAccount, insertAccountWithOwner } from '../../db/signup';
 import { ERROR_CODES } from '../../domain/error-codes';
-import { hashPassword, verifyPassword } from '../../security/passwords';
+import { hashPassword } from '../../security/passwords';
 import { queryAccountView, requestAccountDeletion, startAccountWorkflow } from '../../temporal/account-client';
 import type { AccountView } from '../../workflows/account-view';
 import type { AppDeps } from '../deps';
-import { hasTwoFactor, requireFreshTotp } from '../fresh-totp';
 import { authenticate } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
+import { requireReauth } from '../reauth';
 import {
   AccountViewSchema,
   OwnerDeletionSchema,
@@ -64,10 +64,11 @@ const ownerDeletion = createRoute({
   responses: {
     202: { description: 'Deletion under way', content: { 'application/json': { schema: AccountViewSchema } } },
     400: problem('Invalid input or confirmation mismatch (CONFIRMATION_MISMATCH)'),
-    401: problem('Missing credentials or wrong password (INVALID_CREDENTIALS)'),
+    401: problem('Missing credentials, wrong password (INVALID_CREDENTIALS), TOTP_REQUIRED, TOTP_INVALID'),
     403: problem('Only the owner may delete the account'),
     404: problem('No such account (or not yours)'),
     409: problem('The state does not allow it (DELETION_IN_PROGRESS, ACCOUNT_DELETED)'),
+    429: problem('TOO_MANY_ATTEMPTS: too many failed re-checks of this user, with Retry-After'),
   },
 });
 
@@ -142,13 +143,7 @@ export function accountRoutes(deps: AppDeps) {
     if (body.confirm !== account.subdomain) {
       throw new ProblemError(400, ERROR_CODES.CONFIRMATION_MISMATCH, '`confirm` must equal the account’s subdomain');
     }
-    const [owner] = await db<
-      { passwordHash: string }[]
-    >`select password_hash from users where id = ${principal.userId}`;
-    if (!owner || !(await verifyPassword(owner.passwordHash, body.password))) {
-      throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Password re-check failed');
-    }
-    if (await hasTwoFactor(deps, principal.userId)) await requireFreshTotp(deps, principal.userId, body.totp);
+    await requireReauth(db, config.masterKey, principal, body, c.get('clientIp'));
     const view = await requestAccountDeletion(temporal.client, id, { by: 'owner' });
     await insertAudit(db, {
       accountId: id,

@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../deps';
 import { ProblemError } from '../problem';
 import { BillingEventSchema, BillingReceiptSchema } from '../schemas/account-schemas';
 import { problem } from '../schemas/common';
-import { createRouter } from '../validation';
+import { createRouter, inputErrors, validationFailed } from '../validation';
 
 /**
  * `POST /v1/billing/events`: the billing system's signed webhook. The signature is checked over the raw bytes
@@ -53,15 +53,8 @@ export function billingRoutes(deps: AppDeps) {
       throw new ProblemError(400, ERROR_CODES.MALFORMED_JSON, 'Malformed JSON in request body');
     }
     const parsed = BillingEventSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new ProblemError(
-        400,
-        ERROR_CODES.VALIDATION_FAILED,
-        'Invalid billing event',
-        undefined,
-        parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-      );
-    }
+    const errors = inputErrors(parsed.error?.issues ?? [], parsed.success ? parsed.data : json);
+    if (!parsed.success || errors.length > 0) throw validationFailed(errors, 'Invalid billing event');
     const event = parsed.data;
     const account = await findAccount(sql, event.accountId);
     if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');

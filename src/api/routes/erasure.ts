@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { insertAudit } from '../../db/audit';
 import type { Queryable } from '../../db/client';
+import { markUserDeletionRequested, revokeUserApiTokens, revokeUserSessions } from '../../db/credentials';
 import type { ErasureKind } from '../../domain/erasure-plan';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { receiptPublicKeyPem } from '../../security/receipts';
@@ -54,6 +55,8 @@ const deleteAgent = createRoute({
   path: '/v1/agents/{id}',
   summary:
     'Delete an agent or admin: profile, sessions, tokens, 2FA, saved searches; their messages stay as “deleted agent”',
+  description:
+    'Their sign-in, sessions and API tokens stop working when this answers; the rest goes in the erasure workflow.',
   request: { params: UuidParam },
   responses: {
     ...accepted,
@@ -242,6 +245,11 @@ export function erasureRoutes(deps: AppDeps) {
     if (!user) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such user');
     if (user.role === 'owner')
       throw new ProblemError(409, ERROR_CODES.CANNOT_DELETE_OWNER, 'The account owner cannot be deleted');
+    // Locked out now, in this transaction, not when a worker reaches the erasure: if the request cannot be
+    // accepted, this rolls back with it.
+    await markUserDeletionRequested(db, id);
+    await revokeUserSessions(db, id);
+    await revokeUserApiTokens(db, id);
     return c.json(
       { requestId: await requestErasure(db, temporal.client, asRequester(me), 'agent', id, c.get('clientIp')) },
       202,

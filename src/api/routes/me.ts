@@ -2,14 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { insertAudit } from '../../db/audit';
 import type { Queryable } from '../../db/client';
 import {
-  findSignInUserById,
   insertApiToken,
   listApiTokens,
   revokeApiToken,
+  revokeUserApiTokens,
   revokeUserSessions,
+  updatePasswordHash,
 } from '../../db/credentials';
 import { ERROR_CODES } from '../../domain/error-codes';
-import { hashPassword, verifyPassword } from '../../security/passwords';
+import { hashPassword } from '../../security/passwords';
 import { generateRecoveryCodes } from '../../security/recovery-codes';
 import {
   generateTotpSecret,
@@ -20,18 +21,20 @@ import {
   verifyTotp,
 } from '../../security/totp';
 import type { AppDeps } from '../deps';
-import { requireFreshTotp } from '../fresh-totp';
 import { authenticate } from '../middleware/auth';
 import type { AuthEnv, UserPrincipal } from '../middleware/auth';
 import { ProblemError } from '../problem';
+import { requireReauth } from '../reauth';
 import { bearerSecurity, problem } from '../schemas/common';
 import {
   ApiTokenCreatedSchema,
   ApiTokenSchema,
   NewApiTokenSchema,
+  PasswordChangedSchema,
   PasswordChangeSchema,
+  ReauthSchema,
   RecoveryCodesSchema,
-  TotpCodeSchema,
+  TotpConfirmationSchema,
   TotpEnrolmentSchema,
 } from '../schemas/security-schemas';
 import { createRouter } from '../validation';
@@ -40,31 +43,46 @@ import { tenantOf } from './tenant-of';
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema } } });
 const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, ...json(schema) } });
 const route = { tags: ['me'], security: bearerSecurity };
+const reauthRefusals = {
+  400: problem('Invalid input (`password` missing)'),
+  401: problem('INVALID_CREDENTIALS (password re-check), TOTP_REQUIRED, TOTP_INVALID'),
+  429: problem('TOO_MANY_ATTEMPTS: too many failed re-checks of this user, with Retry-After'),
+};
+const REAUTH = 'Re-authenticated: `password`, and `totp` when 2FA is on.';
 
 const changePassword = createRoute({
   ...route,
   method: 'post',
   path: '/v1/me/password',
-  summary: 'Change my password; every session of mine is revoked',
+  summary: 'Change my password; my other sessions and all my API tokens are revoked',
+  description: 'Re-authenticated: `currentPassword`, and `totp` when 2FA is on.',
   request: body(PasswordChangeSchema),
-  responses: { 204: { description: 'Changed' }, 400: problem('Invalid input'), 401: problem('Current password wrong') },
+  responses: { 200: { description: 'Changed', ...json(PasswordChangedSchema) }, ...reauthRefusals },
 });
 const enrol = createRoute({
   ...route,
   method: 'post',
   path: '/v1/me/2fa',
   summary: 'Start TOTP enrolment (pending until confirmed)',
-  responses: { 200: { description: 'Scan it', ...json(TotpEnrolmentSchema) }, 409: problem('TOTP_ALREADY_ENABLED') },
+  description: REAUTH,
+  request: body(ReauthSchema),
+  responses: {
+    200: { description: 'Scan it', ...json(TotpEnrolmentSchema) },
+    ...reauthRefusals,
+    409: problem('TOTP_ALREADY_ENABLED'),
+  },
 });
 const confirm = createRoute({
   ...route,
   method: 'post',
   path: '/v1/me/2fa/confirm',
   summary: 'Confirm enrolment with a first code; returns 10 single-use recovery codes, shown once',
-  request: body(TotpCodeSchema),
+  description: `${REAUTH} \`code\` is a code of the secret being enrolled.`,
+  request: body(TotpConfirmationSchema),
   responses: {
     200: { description: 'Enabled', ...json(RecoveryCodesSchema) },
-    401: problem('TOTP_INVALID'),
+    ...reauthRefusals,
+    401: problem('INVALID_CREDENTIALS (password re-check), TOTP_INVALID (`code` or `totp`)'),
     409: problem('TOTP_NOT_PENDING'),
   },
 });
@@ -72,17 +90,19 @@ const disable = createRoute({
   ...route,
   method: 'delete',
   path: '/v1/me/2fa',
-  summary: 'Turn 2FA off (needs a fresh code)',
-  request: body(TotpCodeSchema),
-  responses: { 204: { description: 'Disabled' }, 401: problem('TOTP_INVALID'), 409: problem('TOTP_NOT_ENABLED') },
+  summary: 'Turn 2FA off',
+  description: `${REAUTH} The code must be fresh (never used before).`,
+  request: body(ReauthSchema),
+  responses: { 204: { description: 'Disabled' }, ...reauthRefusals, 409: problem('TOTP_NOT_ENABLED') },
 });
 const createToken = createRoute({
   ...route,
   method: 'post',
   path: '/v1/me/api-tokens',
   summary: 'Create an API token (shown once)',
+  description: REAUTH,
   request: body(NewApiTokenSchema),
-  responses: { 201: { description: 'Created', ...json(ApiTokenCreatedSchema) }, 400: problem('Invalid input') },
+  responses: { 201: { description: 'Created', ...json(ApiTokenCreatedSchema) }, ...reauthRefusals },
 });
 const listTokens = createRoute({
   ...route,
@@ -113,22 +133,20 @@ export function meRoutes(deps: AppDeps) {
   router.openapi(changePassword, async (c) => {
     const me = tenantOf(c.get('principal'));
     const db = c.get('db');
-    const { currentPassword, newPassword } = c.req.valid('json');
-    const user = await findSignInUserById(db, me.userId);
-    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Current password is wrong');
-    }
-    const hash = await hashPassword(newPassword);
+    const { currentPassword, newPassword, totp } = c.req.valid('json');
+    await requireReauth(db, config.masterKey, me, { password: currentPassword, totp }, c.get('clientIp'));
     // Already inside the request's tenant transaction: these commit or roll back together.
-    await db`update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now() where id = ${me.userId}`;
-    await revokeUserSessions(db, me.userId);
+    await updatePasswordHash(db, me.userId, await hashPassword(newPassword));
+    const revokedSessions = await revokeUserSessions(db, me.userId, me.sessionId);
+    const revokedApiTokens = await revokeUserApiTokens(db, me.userId);
     await audit(db, me, 'user.password_changed', c.get('clientIp'));
-    return c.body(null, 204);
+    return c.json({ revokedSessions, revokedApiTokens }, 200);
   });
 
   router.openapi(enrol, async (c) => {
     const me = tenantOf(c.get('principal'));
     const db = c.get('db');
+    await requireReauth(db, config.masterKey, me, c.req.valid('json'), c.get('clientIp'));
     const [user] = await db<{ email: string; enabled: boolean }[]>`
       select email, (totp_secret_sealed is not null) as enabled from users where id = ${me.userId}`;
     if (!user) throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Unknown user');
@@ -144,7 +162,8 @@ export function meRoutes(deps: AppDeps) {
   router.openapi(confirm, async (c) => {
     const me = tenantOf(c.get('principal'));
     const db = c.get('db');
-    const { code } = c.req.valid('json');
+    const { code, ...proof } = c.req.valid('json');
+    await requireReauth(db, config.masterKey, me, proof, c.get('clientIp'));
     const [user] = await db<
       { pending: Buffer | null }[]
     >`select totp_pending_sealed as pending from users where id = ${me.userId}`;
@@ -172,7 +191,10 @@ export function meRoutes(deps: AppDeps) {
   router.openapi(disable, async (c) => {
     const me = tenantOf(c.get('principal'));
     const db = c.get('db');
-    await requireFreshTotp(deps, me.userId, c.req.valid('json').code);
+    await requireReauth(db, config.masterKey, me, c.req.valid('json'), c.get('clientIp'));
+    const [user] = await db<{ enabled: boolean }[]>`
+      select (totp_secret_sealed is not null) as enabled from users where id = ${me.userId}`;
+    if (!user?.enabled) throw new ProblemError(409, ERROR_CODES.TOTP_NOT_ENABLED, '2FA is not on');
     // Already inside the request's tenant transaction: these commit or roll back together.
     await db`update users set totp_secret_sealed = null, totp_pending_sealed = null, totp_last_step = null where id = ${me.userId}`;
     await db`delete from recovery_codes where user_id = ${me.userId}`;
@@ -183,7 +205,9 @@ export function meRoutes(deps: AppDeps) {
   router.openapi(createToken, async (c) => {
     const me = tenantOf(c.get('principal'));
     const db = c.get('db');
-    const created = await insertApiToken(db, me.accountId, me.userId, c.req.valid('json').name);
+    const { name, ...proof } = c.req.valid('json');
+    await requireReauth(db, config.masterKey, me, proof, c.get('clientIp'));
+    const created = await insertApiToken(db, me.accountId, me.userId, name);
     await audit(db, me, 'user.api_token_created', c.get('clientIp'), created.id);
     return c.json(created, 201);
   });

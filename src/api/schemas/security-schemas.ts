@@ -23,19 +23,42 @@ export const AgentSchema = z
 
 export const IdSchema = z.object({ id: z.string().uuid() }).openapi('Created');
 
+const TotpCode = z.string().regex(/^\d{6}$/, 'six digits');
+
+/** Re-authentication of a sensitive act (README: the re-authentication rule). */
+const reauthFields = {
+  password: z.string().min(1).max(1024).openapi({ format: 'password', description: 'The user’s current password' }),
+  totp: TotpCode.optional().openapi({
+    description: 'A fresh code of the user’s authenticator; required when 2FA is on',
+  }),
+};
+
+export const ReauthSchema = z.object(reauthFields).openapi('Reauthentication');
+
 export const PasswordChangeSchema = z
-  .object({ currentPassword: z.string().min(1).max(1024), newPassword: PasswordSchema })
+  .object({ currentPassword: reauthFields.password, newPassword: PasswordSchema, totp: reauthFields.totp })
   .openapi('PasswordChange');
+
+export const PasswordChangedSchema = z
+  .object({
+    revokedSessions: z.number().int().openapi({ description: 'Sessions ended: all but the one that asked' }),
+    revokedApiTokens: z.number().int().openapi({ description: 'API tokens revoked: every one made before the change' }),
+  })
+  .openapi('PasswordChanged');
 
 export const TotpEnrolmentSchema = z
   .object({ secret: z.string(), otpauthUrl: z.string(), qrSvg: z.string() })
   .openapi('TotpEnrolment');
 
-export const TotpCodeSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).openapi('TotpCode');
+export const TotpConfirmationSchema = z
+  .object({ code: TotpCode.openapi({ description: 'A code of the secret being enrolled' }), ...reauthFields })
+  .openapi('TotpConfirmation');
 
 export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) }).openapi('RecoveryCodes');
 
-export const NewApiTokenSchema = z.object({ name: z.string().trim().min(1).max(100) }).openapi('NewApiToken');
+export const NewApiTokenSchema = z
+  .object({ name: z.string().trim().min(1).max(100), ...reauthFields })
+  .openapi('NewApiToken');
 
 export const ApiTokenCreatedSchema = z
   .object({ id: z.string().uuid(), token: z.string().openapi({ description: 'Shown once; only its hash is kept' }) })
