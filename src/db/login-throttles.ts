@@ -1,4 +1,4 @@
-import { LOCK_SCHEDULE, lockSeconds } from '../domain/login-throttle';
+import { LOCK_SCHEDULE } from '../domain/login-throttle';
 import type { Queryable } from './client';
 
 // Keys: the client address for staff sign-in (`<ip>`), `portal:<ip>` for the portal, `reauth:<userId>` for
@@ -8,7 +8,7 @@ export type AttemptClaim = { allowed: true } | { allowed: false; retryAfterSecon
 
 /**
  * Claims one attempt under the throttle key before the password is checked, in one statement: counts it as a
- * failure and sets the lock {@link lockSeconds} gives for the new count, unless the key is locked now (then nothing
+ * failure and sets the lock `LOCK_SCHEDULE` gives for the new count, unless the key is locked now (then nothing
  * changes and the attempt is refused). Concurrent claims queue on the row, so no more guesses are evaluated than
  * the sequential rule allows; a sign-in that succeeds clears the key ({@link clearLoginFailures}).
  */
@@ -37,24 +37,6 @@ export async function secondsLocked(sql: Queryable, accountId: string, clientIp:
     select ceil(extract(epoch from (locked_until - now())))::int as seconds
     from login_throttles where account_id = ${accountId} and client_ip = ${clientIp} and locked_until > now()`;
   return row?.seconds ?? 0;
-}
-
-/**
- * Counts a failure after the fact and locks for the time {@link lockSeconds} gives; returns the failure count.
- * Check-then-record can be raced by concurrent attempts: new code claims first with {@link claimAttempt}.
- */
-export async function recordLoginFailure(sql: Queryable, accountId: string, clientIp: string): Promise<number> {
-  const [row] = await sql<{ failures: number }[]>`
-    insert into login_throttles (account_id, client_ip, failures) values (${accountId}, ${clientIp}, 1)
-    on conflict (account_id, client_ip) do update set failures = login_throttles.failures + 1, updated_at = now()
-    returning failures`;
-  const failures = row?.failures ?? 1;
-  const lock = lockSeconds(failures);
-  if (lock > 0) {
-    await sql`update login_throttles set locked_until = now() + make_interval(secs => ${lock})
-              where account_id = ${accountId} and client_ip = ${clientIp}`;
-  }
-  return failures;
 }
 
 /** A successful sign-in or re-check: the key starts from nothing again. */

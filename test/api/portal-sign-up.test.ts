@@ -165,6 +165,28 @@ describe('portal sign-up by emailed code', () => {
     expect((await verify(email, code)).status).toBe(401);
   });
 
+  it('signs in end users with a throttle 100 concurrent wrong passwords cannot race', async () => {
+    const email = address('racer');
+    await register(email);
+    const code = codeIn((await waitForMails(email, 1))[0]?.text);
+    expect((await verify(email, code)).status).toBe(201);
+    const login = (password: string) =>
+      call(t, '/v1/portal/login', { body: { subdomain: tenant.subdomain, email, password }, ip: '203.0.113.77' });
+    const answers = await Promise.all(Array.from({ length: 100 }, () => login('a wrong password!!')));
+    const statuses = answers.map((a) => a.status);
+    // The sequential rule: five free failures, then a lock. Exactly five guesses were evaluated.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(95);
+    expect(answers.find((a) => a.status === 429)?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await login(FIXTURE_PASSWORD)).status).toBe(429);
+    // Another address is not locked by this one's guesses.
+    const elsewhere = await call(t, '/v1/portal/login', {
+      body: { subdomain: tenant.subdomain, email, password: FIXTURE_PASSWORD },
+      ip: '203.0.113.78',
+    });
+    expect(elsewhere.status).toBe(200);
+  });
+
   it('refuses an expired code', async () => {
     const email = address('late');
     await register(email);

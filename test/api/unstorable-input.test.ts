@@ -123,7 +123,12 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
         name: 'P',
         password: FIXTURE_PASSWORD,
       },
-      'POST /v1/portal/verify': { subdomain: tenant.subdomain, email: 'p@example.test', code: '123456' },
+      'POST /v1/portal/verify': {
+        subdomain: tenant.subdomain,
+        email: 'p@example.test',
+        code: '123456',
+        password: FIXTURE_PASSWORD,
+      },
       'POST /v1/portal/login': { subdomain: tenant.subdomain, email: 'p@example.test', password: FIXTURE_PASSWORD },
       'POST /v1/portal/oauth': {
         subdomain: tenant.subdomain,

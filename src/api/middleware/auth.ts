@@ -12,9 +12,6 @@ import { signInWithPassword } from '../password-sign-in';
 import { ProblemError, RecordedRefusal } from '../problem';
 import { inputErrors, validationFailed } from '../validation';
 
-// Routes written before account-access.ts import these from here.
-export { enforceIpAllowlist, refuseStanding, standingProblem };
-
 export interface UserPrincipal {
   kind: 'user';
   userId: string;

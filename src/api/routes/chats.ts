@@ -3,7 +3,7 @@ import { withTenant } from '../../db/client';
 import { insertContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps, AppEnv } from '../deps';
-import { refuseStanding, standingProblem } from '../middleware/auth';
+import { refuseStanding, standingProblem } from '../account-access';
 import { ProblemError } from '../problem';
 import { problem } from '../schemas/common';
 import { PreChatSchema } from '../schemas/support-data-schemas';

@@ -24,7 +24,7 @@ import { hashPassword, verifyPasswordOrDummy } from '../../security/passwords';
 import { seal } from '../../security/secret-box';
 import { hashVerificationCode, newVerificationCode, verificationCodeMatches } from '../../security/verification-codes';
 import type { AppDeps, AppEnv } from '../deps';
-import { refuseStanding, standingProblem } from '../middleware/auth';
+import { refuseStanding, standingProblem } from '../account-access';
 import { ProblemError } from '../problem';
 import { EmailSchema, PasswordSchema } from '../schemas/account-schemas';
 import { problem } from '../schemas/common';

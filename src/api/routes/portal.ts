@@ -3,16 +3,18 @@ import { createMiddleware } from 'hono/factory';
 import { insertAudit } from '../../db/audit';
 import { withTenant } from '../../db/client';
 import type { Queryable } from '../../db/client';
-import { clearLoginFailures, recordLoginFailure, secondsLocked } from '../../db/login-throttles';
+import { claimAttempt, clearLoginFailures } from '../../db/login-throttles';
 import { findLivePortalSession, insertPortalSession } from '../../db/portal';
 import { exportContact } from '../../db/subject-export';
 import { loadTenantKey } from '../../db/tenant-keys';
 import { findOrInsertVerifiedContact, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { verifyPasswordOrDummy } from '../../security/passwords';
+import { tooManyAttempts } from '../password-sign-in';
 import { seal } from '../../security/secret-box';
 import type { AppDeps, AppEnv } from '../deps';
-import { authenticate, inTenantTransaction, refuseStanding, standingProblem } from '../middleware/auth';
+import { refuseStanding, standingProblem } from '../account-access';
+import { authenticate, inTenantTransaction } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { EmailSchema } from '../schemas/account-schemas';
@@ -168,17 +170,13 @@ export function portalRoutes(deps: AppDeps) {
     const input = c.req.valid('json');
     const tenant = await livePortalTenant(deps, input.subdomain);
     const throttleKey = `portal:${c.get('clientIp') ?? 'unknown'}`;
-    const wait = await secondsLocked(sql, tenant.id, throttleKey);
-    if (wait > 0) {
-      throw new ProblemError(429, ERROR_CODES.TOO_MANY_ATTEMPTS, 'Too many failed attempts', undefined, undefined, {
-        'Retry-After': String(wait),
-      });
-    }
+    // Claimed before the hash, in one statement: concurrent guesses cannot share an attempt (as the staff sign-in).
+    const claim = await claimAttempt(sql, tenant.id, throttleKey);
+    if (!claim.allowed) throw tooManyAttempts(claim.retryAfterSeconds);
     const [identity] = await sql<{ contactId: string; passwordHash: string }[]>`
       select contact_id, password_hash from contact_identities
       where account_id = ${tenant.id} and provider = 'password' and lower(email) = lower(${input.email})`;
     if (!(await verifyPasswordOrDummy(identity?.passwordHash, input.password)) || !identity) {
-      await recordLoginFailure(sql, tenant.id, throttleKey);
       throw new ProblemError(401, ERROR_CODES.INVALID_CREDENTIALS, 'Invalid credentials');
     }
     await clearLoginFailures(sql, tenant.id, throttleKey);
