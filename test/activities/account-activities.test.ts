@@ -161,6 +161,60 @@ describe('account activities', () => {
     expect(JSON.stringify(audit)).not.toContain(t.ownerEmail);
   });
 
+  it('purgeTenant commits the key’s destruction before it touches the backup bytes', async () => {
+    const t = await seedTenant(sql);
+    await activities.backupTenant(t.accountId);
+    await deleteTenantData(t.accountId);
+    // Observe the order from inside PostgreSQL: each delete is logged with its transaction, and the backup's
+    // delete then fails, as a crash between the two steps would leave it.
+    await sql.unsafe(`
+      create table purge_order (seq serial, tbl text, tx bigint);
+      create function log_purge() returns trigger language plpgsql as $$
+        begin insert into purge_order (tbl, tx) values (tg_table_name, txid_current()); return old; end $$;
+      create function fail_purge() returns trigger language plpgsql as $$
+        begin raise exception 'disk gone'; end $$;
+      create trigger log_purge after delete on tenant_keys for each row execute function log_purge();
+      create trigger log_purge before delete on account_backups for each row execute function log_purge();
+      create trigger fail_purge before delete on account_backups for each row execute function fail_purge();`);
+    try {
+      await expect(activities.purgeTenant(t.accountId)).rejects.toThrow();
+      const order = await sql<{ tbl: string }[]>`select tbl from purge_order order by seq`;
+      // The backup's delete ran (and failed) after the key's, whose transaction had committed: the key is gone,
+      // the bytes are still there and cannot be opened by anyone.
+      expect(order.map((o) => o.tbl)).toEqual(['tenant_keys']);
+      expect(await loadTenantKey(sql, TEST_MASTER_KEY, t.accountId)).toBeUndefined();
+      const [backup] = await sql`select 1 as present from account_backups where account_id = ${t.accountId}`;
+      expect(backup).toEqual({ present: 1 });
+    } finally {
+      await sql.unsafe(`
+        drop trigger fail_purge on account_backups; drop trigger log_purge on account_backups;
+        drop trigger log_purge on tenant_keys; drop function fail_purge(); drop function log_purge();
+        drop table purge_order;`);
+    }
+    // The retry finishes the purge.
+    await activities.purgeTenant(t.accountId);
+    expect(await sql`select 1 from account_backups where account_id = ${t.accountId}`).toEqual([]);
+  });
+
+  it('keeps the audit trail append-only: UPDATE, DELETE and TRUNCATE are refused, even to the tables’ owner', async () => {
+    const t = await seedTenant(sql);
+    await activities.recordAccountState({
+      accountId: t.accountId,
+      state: 'suspended',
+      plan: 'trial',
+      stateSince: Date.now(),
+      transitionIndex: 1,
+      from: 'trial',
+      cause: 'trial_expired',
+    });
+    const before = await sql`select * from audit_log where account_id = ${t.accountId} order by id`;
+    expect(before.length).toBeGreaterThan(0);
+    await expect(sql`update audit_log set action = 'forged' where account_id = ${t.accountId}`).rejects.toThrow();
+    await expect(sql`delete from audit_log where account_id = ${t.accountId}`).rejects.toThrow();
+    await expect(sql`truncate audit_log`).rejects.toThrow();
+    expect(await sql`select * from audit_log where account_id = ${t.accountId} order by id`).toEqual(before);
+  });
+
   it('enqueueNotification queues once per key with the owner as recipient, and releases the held deletion notice', async () => {
     const t = await seedTenant(sql);
     const input = { accountId: t.accountId, kind: 'suspended' as const, dedupeKey: 'suspended:1' };

@@ -163,6 +163,73 @@ describe('contacts, tickets and the pre-chat form', () => {
     ).toBe(404);
   });
 
+  it('takes an attachment of exactly 5 MiB and refuses one byte more, storing nothing of that ticket', async () => {
+    const contactId = (await call(t, '/v1/contacts', { body: { email: 'big@example.test', name: 'Big' }, token })).body
+      .id as string;
+    const ticketWith = (bytes: number) =>
+      call(t, '/v1/tickets', {
+        body: {
+          contactId,
+          channel: 'email',
+          subject: 'Big file',
+          body: 'see attached',
+          attachments: [
+            {
+              filename: 'big.bin',
+              contentType: 'application/octet-stream',
+              contentBase64: Buffer.alloc(bytes, 7).toString('base64'),
+            },
+          ],
+        },
+        token,
+      });
+    const ticketsBefore = await count('tickets');
+    const tooBig = await ticketWith(5 * 1024 * 1024 + 1);
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.body.code).toBe('VALIDATION_FAILED');
+    expect(tooBig.body.errors).toEqual([expect.objectContaining({ path: 'attachments.0.contentBase64' })]);
+    expect(await count('tickets')).toBe(ticketsBefore);
+    expect(await count('attachments')).toBe(0);
+
+    const justRight = await ticketWith(5 * 1024 * 1024);
+    expect(justRight.status).toBe(201);
+    const [stored] = await t.deps.sql<
+      { size: number }[]
+    >`select size from attachments where account_id = ${tenant.accountId}`;
+    expect(stored?.size).toBe(5 * 1024 * 1024);
+  });
+
+  it('records a consent withdrawal staff take on the person’s request, audited, and 404 for a purpose never consented', async () => {
+    await call(t, '/v1/chats', {
+      body: {
+        subdomain: tenant.subdomain,
+        name: 'Wanda',
+        email: 'wanda@example.test',
+        message: 'hi',
+        consent: { granted: true, noticeVersion: '2026-05' },
+      },
+    });
+    const [wanda] = await t.deps.sql<{ id: string }[]>`select id from contacts where account_id = ${tenant.accountId}`;
+    const withdraw = (purpose: string) =>
+      call(t, `/v1/contacts/${wanda?.id}/consents/${purpose}/withdraw`, { method: 'POST', token });
+    expect((await withdraw('newsletter')).status).toBe(404);
+    expect((await withdraw('chat')).status).toBe(201);
+    const consents = await call(t, `/v1/contacts/${wanda?.id}/consents`, { token });
+    expect(
+      consents.body.consents.map((c: { granted: boolean; noticeVersion: string }) => [c.granted, c.noticeVersion]),
+    ).toEqual([
+      [true, '2026-05'],
+      [false, '2026-05'],
+    ]);
+    const [audit] = await t.deps.sql`
+      select actor, action, target_id from audit_log where account_id = ${tenant.accountId} and action = 'consent.withdrawn_by_staff'`;
+    expect(audit).toEqual({
+      actor: expect.stringMatching(/^user:/),
+      action: 'consent.withdrawn_by_staff',
+      targetId: wanda?.id,
+    });
+  });
+
   it('refuses data-subject deletions to the wrong role, with malformed input or for unknown ids, deleting nothing', async () => {
     const contact = (await call(t, '/v1/contacts', { body: { email: 'x@example.test', name: 'X' }, token })).body
       .id as string;

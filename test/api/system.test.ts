@@ -159,6 +159,14 @@ describe('error model', () => {
     const res = await t.app.request('/healthz');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // Never framed (clickjacking), never leaking the URL to another site.
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('strict-transport-security')).toBeNull();
+    // On errors too, which come from another code path.
+    const missing = await t.app.request('/no-such-route');
+    expect(missing.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 });

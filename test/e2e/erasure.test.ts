@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { verifyReceipt } from '../../src/security/receipts';
+import { subjectHash, verifyReceipt } from '../../src/security/receipts';
 import { findIdentifiers } from '../../src/verify/forgotten';
 import { erasureWorkflowId } from '../../src/temporal/ids';
 import { requestErasure } from '../../src/api/routes/erasure';
@@ -128,6 +128,13 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
       alias_consents: 1,
     });
     expect(JSON.stringify(receipt)).not.toContain('dora');
+    // Whoever holds MASTER_KEY can tell the receipt is Dora's (her address and phone), and no one else's.
+    expect(receipt.subjectHash).toBe(subjectHash(stack.config.masterKey, [' Dora@Example.test', subject.phone]));
+    expect(receipt.subjectHash).not.toBe(subjectHash(stack.config.masterKey, ['ben@example.test', bystander.phone]));
+    // Backups that may still hold her expire one retention period after the erasure.
+    expect(Date.parse(receipt.backupsExpireBy) - Date.parse(receipt.completedAt)).toBe(
+      stack.config.lifecycle.backupRetentionPeriodMs,
+    );
 
     const key = (await stack.http('GET', '/v1/receipts/public-key')).body.publicKeyPem as string;
     expect(verifyReceipt(key, receipt, done.body.signature)).toBe(true);

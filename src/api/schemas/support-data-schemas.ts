@@ -4,6 +4,12 @@ import { EmailSchema } from './account-schemas';
 /** Largest single attachment accepted (the request body limit caps the total). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 
+/** Bytes that a base64 text decodes to: three per four characters, less one per `=` of padding. */
+export function base64DecodedLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
 export const AttachmentInputSchema = z
   .object({
     filename: z.string().trim().min(1).max(255),
@@ -11,7 +17,7 @@ export const AttachmentInputSchema = z
     contentBase64: z
       .string()
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
-      .refine((b) => Math.floor((b.length * 3) / 4) <= MAX_ATTACHMENT_BYTES, 'at most 5 MiB'),
+      .refine((b) => base64DecodedLength(b) <= MAX_ATTACHMENT_BYTES, 'at most 5 MiB'),
   })
   .openapi('AttachmentInput');
 
