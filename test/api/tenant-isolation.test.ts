@@ -1,3 +1,4 @@
+import { insertPortalSession } from '../../src/db/portal';
 import { createTestApp } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { truncateAll } from '../helpers/db';
@@ -11,6 +12,9 @@ const NOT_TENANT_SCOPED = new Set([
   '/v1/support/accounts/{id}/deletion',
   '/v1/tenants/{subdomain}',
 ]);
+
+/** Lists for operators only: a user's credentials are refused there. */
+const STAFF_ONLY_LISTS = new Set(['/v1/admin/accounts']);
 
 /** A plausible valid body per route, so a refusal is about the tenant, not about validation. */
 const BODIES: Record<string, unknown> = {
@@ -28,6 +32,9 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
   let apiTokenIdA: string;
   let contactIdA: string;
   let ticketIdA: string;
+  let erasureRequestIdA: string;
+  let erasureRequestIdB: string;
+  let portalTokenB: string;
 
   beforeAll(async () => {
     t = createTestApp();
@@ -53,13 +60,25 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         token: tokenA,
       })
     ).body.id as string;
+    // Requests rows of both tenants, made directly (no workflow: nothing runs them in this project).
+    const request = async (x: SeededTenant) =>
+      (
+        await t.deps.sql<{ id: string }[]>`
+          insert into erasure_requests (account_id, kind, subject_id, requested_by)
+          values (${x.accountId}, 'agent', ${x.ownerId}, 'test') returning id`
+      )[0]?.id ?? '';
+    erasureRequestIdA = await request(a);
+    erasureRequestIdB = await request(b);
+    const contactIdB = (await call(t, '/v1/contacts', { body: { email: 'd@example.test', name: 'D' }, token: tokenB }))
+      .body.id as string;
+    portalTokenB = (await insertPortalSession(t.deps.sql, b.accountId, contactIdB)).token;
   });
 
   afterAll(() => t.close());
 
   it('answers tenant B’s credentials on tenant A’s ids with 404, lists none of A’s ids, and changes none of A’s rows', async () => {
     const doc = (await call(t, '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const idsOfA = [a.accountId, a.ownerId, apiTokenIdA, contactIdA, ticketIdA];
+    const idsOfA = [a.accountId, a.ownerId, apiTokenIdA, contactIdA, ticketIdA, erasureRequestIdA];
     const rowsOfA = () =>
       Promise.all(
         [
@@ -95,13 +114,21 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
               ? contactIdA
               : path.startsWith('/v1/tickets/')
                 ? ticketIdA
-                : a.accountId;
+                : path.startsWith('/v1/erasure-requests/')
+                  ? erasureRequestIdA
+                  : a.accountId;
         const url = path.replace('{id}', idOfA);
         if (url.includes('{')) continue;
-        const res = await call(t, url, { method: method.toUpperCase(), token: tokenB, body: BODIES[key] });
+        // B's end users reach the portal's own routes with B's portal session.
+        const token = path.startsWith('/v1/portal/me') ? portalTokenB : tokenB;
+        const res = await call(t, url, { method: method.toUpperCase(), token, body: BODIES[key] });
         if (path.includes('{id}')) {
           expect({ key, status: res.status }).toEqual({ key, status: 404 });
-        } else if (method === 'get' && res.status === 200) {
+        } else if (STAFF_ONLY_LISTS.has(path)) {
+          expect({ key, refused: [401, 403].includes(res.status) }).toEqual({ key, refused: true });
+        } else {
+          // A list B may read: it answers, and none of A's ids is in it.
+          expect({ key, status: res.status }).toEqual({ key, status: 200 });
           for (const id of idsOfA)
             expect({ key, leaks: JSON.stringify(res.body).includes(id) }).toEqual({ key, leaks: false });
         }
@@ -128,8 +155,14 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         'POST /v1/contacts/{id}/erasure',
         'DELETE /v1/contacts/{id}/registration',
         'GET /v1/contacts/{id}/export',
+        'GET /v1/erasure-requests',
+        'GET /v1/erasure-requests/{id}',
       ]),
     );
+    // The lists are not empty for B: the sweep would prove nothing on lists that show nobody anything.
+    const mine = await call(t, '/v1/erasure-requests', { token: tokenB });
+    expect(JSON.stringify(mine.body)).toContain(erasureRequestIdB);
+    expect((await call(t, `/v1/erasure-requests/${erasureRequestIdB}`, { token: tokenB })).status).toBe(200);
     expect(JSON.stringify(await rowsOfA())).toBe(before);
     const aStillWorks = await call(t, '/v1/agents', { token: tokenA });
     expect(aStillWorks.status).toBe(200);
