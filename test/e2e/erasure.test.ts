@@ -245,7 +245,8 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
 
   it('waits for the request to commit when the worker is faster than the API transaction that started it', async () => {
     const { contact } = await person('quick@example.test', 'Quick Worker');
-    // What the API does, with the transaction held open for 2.5 s after the workflow has started.
+    // What the API does, with the transaction held open until the worker has tried to start on the uncommitted row
+    // and failed: no race with the worker's speed, however loaded the machine is.
     const requestId = await stack.sql.begin(async (tx) => {
       const id = await requestErasure(
         tx,
@@ -255,7 +256,12 @@ describe('data-subject deletions end to end (HTTP → API → erasure workflow �
         contact,
         null,
       );
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const handle = stack.temporal.client.workflow.getHandle(erasureWorkflowId(accountId, id));
+      await until(
+        async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0,
+        (attempt) => attempt > 1,
+        60_000,
+      );
       return id;
     });
     const done = await finished(requestId);

@@ -157,7 +157,8 @@ describe('accountWorkflow on the time-skipping server', () => {
     expect(outbox).toEqual([]);
     const elapsed = Date.now() - started;
     process.stderr.write(`whole default lifecycle (134 days) on the time-skipping server: ${elapsed} ms\n`);
-    expect(elapsed).toBeLessThan(10_000);
+    // In real time the lifecycle is 134 days; a minute proves the time skipping with room for a loaded machine.
+    expect(elapsed).toBeLessThan(60_000);
 
     const history = JSON.stringify(await handle.fetchHistory());
     for (const secret of [t.ownerEmail, t.ownerName, t.subdomain]) expect(history).not.toContain(secret);
