@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { parseOptions } from '@node-rs/argon2';
 import {
   ARGON2_PARAMS,
