@@ -51,6 +51,31 @@ describe('password sign-in: login and HTTP Basic share one throttle, audit and a
     retryAfter: res.headers.has('retry-after'),
   });
 
+  it('doubles the lock with each further failure up to 15 minutes, as Retry-After tells, through HTTP', async () => {
+    const ip = '203.0.113.90';
+    /** Lets the running lock pass, as the clock would. */
+    const waitOutTheLock = () =>
+      t.deps.sql`update login_throttles set locked_until = now() - interval '1 second'
+                 where account_id = ${tenant.accountId} and locked_until is not null`;
+    const retryAfters: number[] = [];
+    const statuses: number[] = [];
+    while (retryAfters.length < 7) {
+      const res = await login(ip, { password: WRONG });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfters.push(Number(res.headers.get('retry-after')));
+        await waitOutTheLock();
+      }
+    }
+    expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 429]);
+    // Five free failures (the fifth locks), then 30 s doubling to the 15-minute cap, where it stays.
+    expect(retryAfters).toEqual([30, 60, 120, 240, 480, 900, 900]);
+    // The right password after the last lock signs in and clears the count.
+    await waitOutTheLock();
+    expect((await login(ip)).status).toBe(200);
+    expect(await t.deps.sql`select 1 from login_throttles where account_id = ${tenant.accountId}`).toEqual([]);
+  });
+
   it('counts Basic password failures against the login’s lock and audits them the same way', async () => {
     const ip = '203.0.113.21';
     for (let i = 0; i < 3; i++) expect((await basic(ip, { password: WRONG })).status).toBe(401);
