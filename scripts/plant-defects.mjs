@@ -28,7 +28,7 @@ export const DEFECTS = [
     file: 'src/activities/erasure-activities.ts',
     find: "if (context.cancellationSignal.aborted) throw new CancelledFailure('erasure interrupted between batches');",
     replace: '',
-    jest: ['--selectProjects', 'activities', '-t', 'resumes an interrupted cascade'],
+    jest: ['--selectProjects', 'workflows', '-t', 'cancelled through Temporal'],
   },
   {
     what: 'the erasure-request read and list routes bypass row-level security',

@@ -19,7 +19,10 @@ async function expectIdempotent(first: () => Promise<unknown>, again: () => Prom
 
 describe('account activities', () => {
   const activities = createAccountActivities({ sql, masterKey: TEST_MASTER_KEY, logger, deleteBatchSize: 7 });
-  /** The cascade heartbeats, so it runs inside a real activity context (heartbeats, cancellation). */
+  /**
+   * The cascade heartbeats, so it runs in the SDK's mock activity context (heartbeats, cancellation); cancellation
+   * through a real server is test/workflows/erasure-cancellation.test.ts.
+   */
   const deleteTenantData = (accountId: string): Promise<{ deleted: Record<string, number> }> =>
     new MockActivityEnvironment().run(activities.deleteTenantData, accountId);
 
