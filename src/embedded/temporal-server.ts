@@ -25,6 +25,8 @@ export interface DevServerOptions {
   /** No Web UI (tests). */
   headless?: boolean;
   namespace?: string;
+  /** Server dynamic configuration (`--dynamic-config-value KEY=JSON`), e.g. lower history limits in tests. */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Embedde
   else args.push('--ui-port', String(uiPort));
   for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES))
     args.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   // Metrics would take a random port; nothing here scrapes them.
   args.push('--metrics-port', String(await freePort()));
   const child = killedWithThisProcess(spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] }));

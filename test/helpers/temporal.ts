@@ -98,7 +98,7 @@ export const DEFAULT_POLICY = testConfig().lifecycle;
 
 /**
  * Waits until the workflow has handled everything sent to it so far: a completed workflow task after its last
- * signal, and no activity pending. A query right after a signal may be answered before the signal is handled; after
+ * signal, no workflow task scheduled since, and no activity pending. A query right after a signal may be answered before the signal is handled; after
  * this it cannot. Throws when the workflow does not settle in time.
  */
 export async function settled(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
@@ -108,9 +108,11 @@ export async function settled(handle: WorkflowHandle, timeoutMs = 20_000): Promi
     const events = history.events ?? [];
     const lastSignal = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes != null);
     const lastTaskDone = events.findLastIndex((e) => e.workflowTaskCompletedEventAttributes != null);
+    const lastTaskScheduled = events.findLastIndex((e) => e.workflowTaskScheduledEventAttributes != null);
     const description = await handle.describe();
     const closed = description.status.name !== 'RUNNING';
-    if (closed || (lastTaskDone > lastSignal && (description.raw.pendingActivities ?? []).length === 0)) return;
+    const idle = lastTaskDone > lastSignal && lastTaskDone > lastTaskScheduled;
+    if (closed || (idle && (description.raw.pendingActivities ?? []).length === 0)) return;
     if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} did not settle within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }

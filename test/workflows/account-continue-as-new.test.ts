@@ -1,10 +1,13 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { readProvisionManifest } from '../../src/embedded/provision-manifest';
+import { startDevServer } from '../../src/embedded/temporal-server';
+import type { EmbeddedTemporal } from '../../src/embedded/temporal-server';
 import { accountWorkflowId, TASK_QUEUE } from '../../src/temporal/ids';
 import { accountWorkflow } from '../../src/workflows';
 import { paymentFailedSignal, paymentSucceededSignal, viewQuery } from '../../src/workflows/account-messages';
 import type { AccountView } from '../../src/workflows/account-view';
 import { testSql } from '../helpers/db';
-import { createDevServerEnv, DEFAULT_POLICY, runTestWorker, settled } from '../helpers/temporal';
+import { createDevServerEnv, DEFAULT_POLICY, quietRuntime, runTestWorker, settled } from '../helpers/temporal';
 import { seedTenant } from '../helpers/tenants';
 
 // On the dev server (a real Temporal server) rather than the Java test server: the latter loses track of its
@@ -79,6 +82,65 @@ describe('accountWorkflow continue-as-new', () => {
     expect(after.state).toBe('past_due');
     expect(after.transitions).toHaveLength(14);
     expect(after.transitions.at(-1)).toMatchObject({ from: 'active', to: 'past_due', cause: 'payment_failed' });
+    await latest.terminate('test done');
+  });
+});
+
+// The path production takes: no test threshold, the server itself suggests continuing as new (here after 40 events,
+// through the server's own dynamic configuration; 4 Ki events in production).
+describe('accountWorkflow continue-as-new at the server’s suggestion', () => {
+  let server: EmbeddedTemporal;
+  let env: TestWorkflowEnvironment;
+  let worker: Awaited<ReturnType<typeof runTestWorker>>;
+  const sql = testSql();
+
+  beforeAll(async () => {
+    const cli = readProvisionManifest().temporalCli.path;
+    if (cli === undefined) throw new Error('the Temporal CLI is not provisioned');
+    server = await startDevServer({
+      executable: cli,
+      headless: true,
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 },
+    });
+    quietRuntime();
+    env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
+    worker = await runTestWorker(env, sql);
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await env?.teardown();
+    await server?.stop();
+    await sql.end();
+  });
+
+  it('continues as new when the server suggests it, keeping the seen billing ids', async () => {
+    const t = await seedTenant(sql);
+    const handle = await env.client.workflow.start(accountWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: accountWorkflowId(t.accountId),
+      args: [{ accountId: t.accountId, policy: DEFAULT_POLICY }],
+    });
+    const firstRun = (await handle.describe()).runId;
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    await latest.signal(paymentSucceededSignal, { eventId: 'evt_a' });
+    for (let i = 0; i < 6; i++) {
+      await latest.signal(paymentFailedSignal, { eventId: `evt_f${i}` });
+      await latest.signal(paymentSucceededSignal, { eventId: `evt_s${i}` });
+    }
+    const deadline = Date.now() + 20_000;
+    while ((await latest.describe()).runId === firstRun) {
+      if (Date.now() > deadline) throw new Error('the server suggested continue-as-new, but the workflow never did it');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const first = await env.client.workflow.getHandle(handle.workflowId, firstRun).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    await latest.signal(paymentFailedSignal, { eventId: 'evt_new' });
+    await latest.signal(paymentSucceededSignal, { eventId: 'evt_s0' });
+    await settled(latest);
+    const view = await latest.query(viewQuery);
+    expect(view.state).toBe('past_due');
+    expect(view.transitions).toHaveLength(14);
     await latest.terminate('test done');
   });
 });
