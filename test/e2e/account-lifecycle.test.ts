@@ -165,6 +165,19 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     expect(audit?.n).toBe(1);
   });
 
+  it('delivers a billing event whose earlier delivery failed to signal, and only then calls its replays duplicates', async () => {
+    const a = await signup();
+    const id = `evt_${randomUUID()}`;
+    // What an outage leaves: the event arrived, its signal failed (503), nothing reached the account.
+    await stack.sql`insert into billing_events (id, account_id, type) values (${id}, ${a.id}, 'payment.succeeded')`;
+    const retried = await payment(a.id, 'payment.succeeded', id);
+    expect(retried).toMatchObject({ status: 200, body: { received: true, duplicate: false } });
+    expect(await waitFor(a.id, 'active')).toBe('active');
+    expect((await payment(a.id, 'payment.succeeded', id)).body).toEqual({ received: true, duplicate: true });
+    const [row] = await stack.sql`select delivered_at is not null as delivered from billing_events where id = ${id}`;
+    expect(row).toEqual({ delivered: true });
+  });
+
   it('reactivates a removed account by email: configuration and subdomain come back', async () => {
     const a = await signup();
     expect(await waitFor(a.id, 'removed')).toBe('removed');

@@ -1,4 +1,5 @@
 import { findAccount } from '../../db/accounts';
+import { markBillingEventDelivered, recordBillingEvent } from '../../db/billing-events';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { verifyWebhookSignature } from '../../security/webhook-signature';
 import { signalPayment } from '../../temporal/account-client';
@@ -10,9 +11,9 @@ import { createRouter, inputErrors, validationFailed } from '../validation';
 
 /**
  * `POST /v1/billing/events`: the billing system's signed webhook. The signature is checked over the raw bytes
- * before anything is parsed; the event id is recorded under a unique constraint before the workflow is signalled,
- * so a replay answers `duplicate: true` and signals nothing. If the signal cannot be delivered the record is
- * removed again and the answer is 503, so the sender's retry can succeed later.
+ * before anything is parsed; the event id is recorded under a unique constraint, the workflow signalled, and the
+ * event marked delivered. Only a delivered event's replay answers `duplicate: true` (and signals nothing); while the
+ * signal cannot be delivered every delivery answers 503, so the sender keeps retrying.
  */
 export function billingRoutes(deps: AppDeps) {
   const { sql, temporal, config } = deps;
@@ -33,7 +34,7 @@ export function billingRoutes(deps: AppDeps) {
       400: problem('Malformed JSON, invalid payload or unknown event type'),
       401: problem('Missing, bad or stale signature (SIGNATURE_INVALID)'),
       404: problem('Unknown account'),
-      503: problem('Temporal unreachable; the event was not recorded'),
+      503: problem('Temporal unreachable; the event was not delivered: retry it'),
     },
   });
 
@@ -58,21 +59,18 @@ export function billingRoutes(deps: AppDeps) {
     const event = parsed.data;
     const account = await findAccount(sql, event.accountId);
     if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
-    const inserted = await sql`
-      insert into billing_events (id, account_id, type) values (${event.id}, ${event.accountId}, ${event.type})
-      on conflict (id) do nothing`;
-    if (inserted.count === 0) return c.json({ received: true as const, duplicate: true }, 200);
-    try {
-      await signalPayment(
-        temporal.client,
-        event.accountId,
-        event.type === 'payment.succeeded' ? 'succeeded' : 'failed',
-        event.id,
-      );
-    } catch (error) {
-      await sql`delete from billing_events where id = ${event.id}`;
-      throw error;
-    }
+    const { delivered } = await recordBillingEvent(sql, event);
+    if (delivered) return c.json({ received: true as const, duplicate: true }, 200);
+    // Not delivered yet (new, or an earlier delivery's signal failed): signal now. A signal that fails answers 503
+    // and leaves the row undelivered, so the sender's retry signals again; two signals of one event id change the
+    // account once (the workflow remembers the ids it applied).
+    await signalPayment(
+      temporal.client,
+      event.accountId,
+      event.type === 'payment.succeeded' ? 'succeeded' : 'failed',
+      event.id,
+    );
+    await markBillingEventDelivered(sql, event.id);
     return c.json({ received: true as const, duplicate: false }, 200);
   });
 
