@@ -114,6 +114,20 @@ export const DEFECTS = [
     replace: 'shortPeriodReminders: false,',
     jest: ['--selectProjects', 'e2e', '-t', 'runs trial → suspended'],
   },
+  {
+    what: 'a stale payment event (older than the newest applied) is applied',
+    file: 'src/domain/account-lifecycle.ts',
+    find: 'if (event.occurredAt !== undefined && newest !== undefined && event.occurredAt < newest) {',
+    replace: 'if (false) {',
+    jest: ['--selectProjects', 'e2e', '-t', 'order they happened'],
+  },
+  {
+    what: 'a billing event whose signal failed is called a duplicate on redelivery',
+    file: 'src/db/billing-events.ts',
+    find: 'select delivered_at is not null as delivered from billing_events where id = ${event.id}',
+    replace: 'select true as delivered from billing_events where id = ${event.id}',
+    jest: ['--selectProjects', 'api', 'e2e', '-t', 'never "duplicate"|whose earlier delivery failed'],
+  },
 ];
 
 function plant(defect) {

@@ -137,12 +137,17 @@ export interface AccountLifecycle {
   transitions: Transition[];
   /** The most recent {@link MAX_SEEN_BILLING_EVENT_IDS} billing event ids, oldest first. */
   seenBillingEventIds: string[];
+  /**
+   * When the newest payment event applied so far happened at the billing system (epoch ms); an event that happened
+   * before it is stale: recorded, never applied. Absent until a payment event says when it happened.
+   */
+  lastPaymentOccurredAt?: number;
 }
 
 /** Something that happened to an account, as the workflow reports it; `at` is when (epoch ms). */
 export type AccountEvent =
-  | { type: 'payment_succeeded'; eventId: string; at: number }
-  | { type: 'payment_failed'; eventId: string; at: number }
+  | { type: 'payment_succeeded'; eventId: string; at: number; occurredAt?: number }
+  | { type: 'payment_failed'; eventId: string; at: number; occurredAt?: number }
   | { type: 'reactivation_requested'; channel: 'chat' | 'email'; at: number }
   | { type: 'deletion_requested'; by: 'owner' | 'support'; at: number }
   /** The workflow's timer fired at `at`; it may be late, and it may be due only for a reminder. */
@@ -310,7 +315,14 @@ function onBillingEvent(lifecycle: AccountLifecycle, event: BillingEvent, policy
   if (DELETION_STATES.includes(lifecycle.state)) return unchanged(lifecycle);
 
   const seenBillingEventIds = [...lifecycle.seenBillingEventIds, event.eventId].slice(-MAX_SEEN_BILLING_EVENT_IDS);
+  // Billing systems deliver out of order: an event that happened before the newest one applied is recorded (its id
+  // is seen) but cannot undo what the newer one did.
+  const newest = lifecycle.lastPaymentOccurredAt;
+  if (event.occurredAt !== undefined && newest !== undefined && event.occurredAt < newest) {
+    return accept({ ...lifecycle, seenBillingEventIds }, []);
+  }
   const recorded: AccountLifecycle = { ...lifecycle, seenBillingEventIds };
+  if (event.occurredAt !== undefined) recorded.lastPaymentOccurredAt = Math.max(event.occurredAt, newest ?? -Infinity);
   const at = clampedTime(lifecycle, event.at);
 
   if (event.type === 'payment_failed') {
@@ -479,6 +491,7 @@ function enter(
   };
   // Omitted rather than `undefined`, so the lifecycle survives a JSON round trip unchanged.
   if (patch.suspendedReason !== undefined) next.suspendedReason = patch.suspendedReason;
+  if (lifecycle.lastPaymentOccurredAt !== undefined) next.lastPaymentOccurredAt = lifecycle.lastPaymentOccurredAt;
   return next;
 }
 
@@ -536,7 +549,12 @@ function isWellFormed(event: AccountEvent): boolean {
   switch (candidate.type) {
     case 'payment_succeeded':
     case 'payment_failed':
-      return typeof candidate.eventId === 'string' && candidate.eventId.length > 0;
+      return (
+        typeof candidate.eventId === 'string' &&
+        candidate.eventId.length > 0 &&
+        (candidate.occurredAt === undefined ||
+          (typeof candidate.occurredAt === 'number' && Number.isFinite(candidate.occurredAt)))
+      );
     case 'reactivation_requested':
       return candidate.channel === 'chat' || candidate.channel === 'email';
     case 'deletion_requested':

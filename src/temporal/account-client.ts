@@ -46,9 +46,11 @@ export async function signalPayment(
   accountId: string,
   outcome: 'succeeded' | 'failed',
   eventId: string,
+  /** When it happened at the billing system (epoch ms). */
+  occurredAt: number,
 ): Promise<void> {
   const handle = client.workflow.getHandle(accountWorkflowId(accountId));
-  await handle.signal(outcome === 'succeeded' ? paymentSucceededSignal : paymentFailedSignal, { eventId });
+  await handle.signal(outcome === 'succeeded' ? paymentSucceededSignal : paymentFailedSignal, { eventId, occurredAt });
 }
 
 export async function queryAccountView(client: Client, accountId: string): Promise<AccountView> {

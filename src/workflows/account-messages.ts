@@ -1,9 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AccountView } from './account-view';
 
-/** A billing event as the workflow sees it: its id only (for deduplication), never amounts or reasons. */
+/** A billing event as the workflow sees it: its id (for deduplication) and when it happened, never amounts or reasons. */
 export interface PaymentSignalInput {
   eventId: string;
+  /** When the payment event happened at the billing system (epoch ms): events apply in this order. */
+  occurredAt?: number;
 }
 
 /** Billing: a payment went through. Fire-and-forget; duplicates (same event id) change nothing. */

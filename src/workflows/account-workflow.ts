@@ -78,11 +78,13 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
       throw ApplicationFailure.create({ type: decision.code, message: decision.code, nonRetryable: true });
   };
 
-  setHandler(paymentSucceededSignal, ({ eventId }) => {
-    inbox.push({ event: { type: 'payment_succeeded', eventId, at: Date.now() } });
+  // Signals sent before occurredAt existed carry none: they apply in arrival order, as they did.
+  const when = (occurredAt: number | undefined) => (occurredAt === undefined ? {} : { occurredAt });
+  setHandler(paymentSucceededSignal, ({ eventId, occurredAt }) => {
+    inbox.push({ event: { type: 'payment_succeeded', eventId, at: Date.now(), ...when(occurredAt) } });
   });
-  setHandler(paymentFailedSignal, ({ eventId }) => {
-    inbox.push({ event: { type: 'payment_failed', eventId, at: Date.now() } });
+  setHandler(paymentFailedSignal, ({ eventId, occurredAt }) => {
+    inbox.push({ event: { type: 'payment_failed', eventId, at: Date.now(), ...when(occurredAt) } });
   });
   setHandler(
     reactivateUpdate,

@@ -3,6 +3,7 @@ import { formatDeadline, formatDeadlineShort } from '../../src/notifications/mai
 import { waitForMails } from '../helpers/mailbox';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
 import { startStack, until } from '../helpers/stack';
+import { settled } from '../helpers/temporal';
 import type { Stack } from '../helpers/stack';
 import { rowsOfAccount } from '../helpers/tenants';
 
@@ -176,6 +177,24 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     expect((await payment(a.id, 'payment.succeeded', id)).body).toEqual({ received: true, duplicate: true });
     const [row] = await stack.sql`select delivered_at is not null as delivered from billing_events where id = ${id}`;
     expect(row).toEqual({ delivered: true });
+  });
+
+  it('applies payment events in the order they happened: a stale failure cannot undo a newer payment', async () => {
+    const a = await signup();
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    const send = (type: string, occurredAt: string, id = `evt_${randomUUID()}`) =>
+      stack.billing({ id, type, accountId: a.id, occurredAt, data: { invoiceId: 'inv_9' } });
+    expect((await send('payment.succeeded', at(0))).status).toBe(200);
+    await waitFor(a.id, 'active');
+    // Delivered late: this failure happened an hour before the payment that was applied.
+    const staleId = `evt_${randomUUID()}`;
+    expect((await send('payment.failed', at(-3_600_000), staleId)).body).toEqual({ received: true, duplicate: false });
+    await settled(stack.temporal.client.workflow.getHandle(`account-${a.id}`));
+    const view = (await stack.http('GET', `/v1/accounts/${a.id}`, undefined, stack.operator)).body;
+    expect(view.state).toBe('active');
+    expect(view.transitions.map((x: { to: string }) => x.to)).toEqual(['active']);
+    // Recorded all the same: its redelivery is a duplicate.
+    expect((await send('payment.failed', at(-3_600_000), staleId)).body).toEqual({ received: true, duplicate: true });
   });
 
   it('reactivates a removed account by email: configuration and subdomain come back', async () => {

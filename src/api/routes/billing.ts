@@ -69,6 +69,7 @@ export function billingRoutes(deps: AppDeps) {
       event.accountId,
       event.type === 'payment.succeeded' ? 'succeeded' : 'failed',
       event.id,
+      Date.parse(event.occurredAt),
     );
     await markBillingEventDelivered(sql, event.id);
     return c.json({ received: true as const, duplicate: false }, 200);

@@ -953,3 +953,54 @@ describe('decide (properties)', () => {
     );
   });
 });
+
+describe('billing events out of order (occurredAt)', () => {
+  const paid = (eventId: string, occurredAt?: number): AccountEvent => ({
+    type: 'payment_succeeded',
+    eventId,
+    at: T0 + DAY,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
+  });
+  const failed = (eventId: string, occurredAt?: number): AccountEvent => ({
+    type: 'payment_failed',
+    eventId,
+    at: T0 + 2 * DAY,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
+  });
+
+  it('records an event older than the newest applied one without letting it undo the newer', () => {
+    const active = apply(startLifecycle(T0, POLICY), paid('evt_new', T0 + 10 * HOUR));
+    expect(active).toMatchObject({ state: 'active', lastPaymentOccurredAt: T0 + 10 * HOUR });
+    const stale = accepted(decide(active, failed('evt_old', T0 + 9 * HOUR), POLICY));
+    expect(stale.effects).toEqual([]);
+    expect(stale.lifecycle).toEqual({ ...active, seenBillingEventIds: ['evt_new', 'evt_old'] });
+    // Recorded: its redelivery is a duplicate.
+    expect(accepted(decide(stale.lifecycle, failed('evt_old', T0 + 9 * HOUR), POLICY)).duplicate).toBe(true);
+  });
+
+  it('applies events at or after the newest one, and keeps the newest time across transitions', () => {
+    const active = apply(startLifecycle(T0, POLICY), paid('evt_1', T0 + 10 * HOUR));
+    const pastDue = apply(active, failed('evt_2', T0 + 10 * HOUR));
+    expect(pastDue).toMatchObject({ state: 'past_due', lastPaymentOccurredAt: T0 + 10 * HOUR });
+    const again = apply(pastDue, paid('evt_3', T0 + 11 * HOUR));
+    expect(again).toMatchObject({ state: 'active', lastPaymentOccurredAt: T0 + 11 * HOUR });
+    const suspended = apply(apply(again, failed('evt_4', T0 + 12 * HOUR)), {
+      type: 'deadline_reached',
+      at: T0 + 30 * DAY,
+    });
+    expect(suspended).toMatchObject({ state: 'suspended', lastPaymentOccurredAt: T0 + 12 * HOUR });
+  });
+
+  it('applies events without a time in arrival order, as before (signals of older workflow histories)', () => {
+    const active = apply(startLifecycle(T0, POLICY), paid('evt_1', T0 + 10 * HOUR));
+    expect(apply(active, failed('evt_2'))).toMatchObject({ state: 'past_due', lastPaymentOccurredAt: T0 + 10 * HOUR });
+    expect(apply(startLifecycle(T0, POLICY), paid('evt_1'))).not.toHaveProperty('lastPaymentOccurredAt');
+  });
+
+  it('refuses an event whose time is not a finite number', () => {
+    expect(decide(startLifecycle(T0, POLICY), paid('evt_1', Number.NaN), POLICY)).toEqual({
+      ok: false,
+      code: 'INVALID_EVENT',
+    });
+  });
+});
