@@ -12,6 +12,8 @@ export interface Config {
   readonly temporalNamespace: string;
   readonly port: number;
   readonly billingWebhookSecret: string;
+  /** Stripe's endpoint secret (`whsec_…`) for `POST /v1/billing/stripe`; unset: that route answers 404. */
+  readonly stripeWebhookSecret: string | undefined;
   readonly operatorTokens: readonly string[];
   readonly masterKey: Buffer;
   readonly trustedProxies: readonly string[];
@@ -100,6 +102,11 @@ export function loadConfig(env: Env): Config {
     problems.push(`BILLING_WEBHOOK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
 
+  const stripeWebhookSecret = get('STRIPE_WEBHOOK_SECRET');
+  if (stripeWebhookSecret !== undefined && !/^whsec_\S{16,}$/.test(stripeWebhookSecret)) {
+    problems.push('STRIPE_WEBHOOK_SECRET must be a Stripe endpoint secret (whsec_…)');
+  }
+
   const operatorTokens = (get('OPERATOR_TOKENS') ?? '')
     .split(',')
     .map((t) => t.trim())
@@ -179,6 +186,7 @@ export function loadConfig(env: Env): Config {
     temporalNamespace,
     port,
     billingWebhookSecret,
+    stripeWebhookSecret,
     operatorTokens: Object.freeze(operatorTokens),
     masterKey,
     trustedProxies: Object.freeze(trustedProxies),

@@ -21,6 +21,7 @@ import { ipAllowlistRoutes } from './routes/ip-allowlist';
 import { meRoutes } from './routes/me';
 import { authRoutes } from './routes/auth';
 import { billingRoutes } from './routes/billing';
+import { stripeBillingRoutes } from './routes/stripe-billing';
 import { supportRoutes } from './routes/support';
 import { systemRoutes } from './routes/system';
 import { tenantRoutes } from './routes/tenants';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes());
   app.route('/', accountRoutes(deps));
   app.route('/', billingRoutes(deps));
+  app.route('/', stripeBillingRoutes(deps));
   app.route('/', supportRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', adminRoutes(deps));

@@ -1,9 +1,10 @@
+import Stripe from 'stripe';
 import { insertPortalSession } from '../../src/db/portal';
 import { insertContact } from '../../src/db/tickets';
 import { signWebhook } from '../../src/security/webhook-signature';
 import { createTestApp } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
-import { TEST_ENV } from '../helpers/config';
+import { TEST_ENV, testConfig } from '../helpers/config';
 import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
 import { databaseDigest, FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
@@ -48,7 +49,7 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
   let ticketId: string;
 
   beforeAll(async () => {
-    t = createTestApp();
+    t = createTestApp({ config: testConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_test_0123456789abcdef0123456789abcdef' }) });
     await truncateAll(t.deps.sql);
     tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
     session = (
@@ -83,6 +84,13 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
         accountId: tenant.accountId,
         occurredAt: new Date().toISOString(),
         data: { invoiceId: 'inv_1', currency: 'EUR', reason: 'card' },
+      },
+      'POST /v1/billing/stripe': {
+        id: 'evt_1',
+        object: 'event',
+        type: 'invoice.paid',
+        created: Math.floor(Date.now() / 1000),
+        data: { object: { object: 'invoice', metadata: { lethe_account_id: tenant.accountId } } },
       },
       'POST /v1/support/accounts/{id}/reactivate': { channel: 'chat', reference: 'CHAT-1' },
       'POST /v1/support/accounts/{id}/deletion': { channel: 'chat', reference: 'CHAT-1' },
@@ -164,6 +172,12 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
     } else if (path === '/v1/billing/events') {
       const raw = JSON.stringify(body);
       headers['lethe-signature'] = signWebhook(t.deps.config.billingWebhookSecret, raw, Math.floor(Date.now() / 1000));
+    } else if (path === '/v1/billing/stripe') {
+      const payload = JSON.stringify(body);
+      headers['stripe-signature'] = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({
+        payload,
+        secret: t.deps.config.stripeWebhookSecret ?? '',
+      });
     } else {
       headers.authorization = `Bearer ${session}`;
     }

@@ -1,9 +1,7 @@
-import { findAccount } from '../../db/accounts';
-import { markBillingEventDelivered, recordBillingEvent } from '../../db/billing-events';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { verifyWebhookSignature } from '../../security/webhook-signature';
-import { signalPayment } from '../../temporal/account-client';
 import type { AppDeps, AppEnv } from '../deps';
+import { deliverPaymentEvent } from '../payment-delivery';
 import { ProblemError } from '../problem';
 import { BillingEventSchema, BillingReceiptSchema } from '../schemas/account-schemas';
 import { problem } from '../schemas/common';
@@ -16,7 +14,7 @@ import { createRouter, inputErrors, validationFailed } from '../validation';
  * signal cannot be delivered every delivery answers 503, so the sender keeps retrying.
  */
 export function billingRoutes(deps: AppDeps) {
-  const { sql, temporal, config } = deps;
+  const { config } = deps;
   const router = createRouter<AppEnv>();
 
   // Documented by hand: the generated validator would parse the body before the signature is checked.
@@ -57,22 +55,13 @@ export function billingRoutes(deps: AppDeps) {
     const errors = inputErrors(parsed.error?.issues ?? [], parsed.success ? parsed.data : json);
     if (!parsed.success || errors.length > 0) throw validationFailed(errors, 'Invalid billing event');
     const event = parsed.data;
-    const account = await findAccount(sql, event.accountId);
-    if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
-    const { delivered } = await recordBillingEvent(sql, event);
-    if (delivered) return c.json({ received: true as const, duplicate: true }, 200);
-    // Not delivered yet (new, or an earlier delivery's signal failed): signal now. A signal that fails answers 503
-    // and leaves the row undelivered, so the sender's retry signals again; two signals of one event id change the
-    // account once (the workflow remembers the ids it applied).
-    await signalPayment(
-      temporal.client,
-      event.accountId,
-      event.type === 'payment.succeeded' ? 'succeeded' : 'failed',
-      event.id,
-      Date.parse(event.occurredAt),
-    );
-    await markBillingEventDelivered(sql, event.id);
-    return c.json({ received: true as const, duplicate: false }, 200);
+    const { duplicate } = await deliverPaymentEvent(deps, {
+      id: event.id,
+      accountId: event.accountId,
+      outcome: event.type === 'payment.succeeded' ? 'succeeded' : 'failed',
+      occurredAt: Date.parse(event.occurredAt),
+    });
+    return c.json({ received: true as const, duplicate }, 200);
   });
 
   return router;
