@@ -24,6 +24,12 @@ export interface Config {
    * process: a long cascade cannot take the connections API requests wait for, nor queue behind them.
    */
   readonly dbPool: { readonly api: number; readonly worker: number };
+  /**
+   * PostgreSQL's own limits, ms: a statement of the API that runs longer is cancelled (the caller hears 503), and a
+   * session that idles inside a transaction is ended (any pool). The worker's statements have no limit: a backup or
+   * cascade step may run long, and heartbeats watch it.
+   */
+  readonly dbTimeouts: { readonly statementMs: number; readonly idleInTransactionMs: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * Outbound mail: an `smtp://` or `smtps://` URL (credentials in it, never logged). Unset means `npm start` runs
@@ -164,6 +170,16 @@ export function loadConfig(env: Env): Config {
   };
   const dbPool = { api: poolSize('API_DB_POOL_SIZE', 10), worker: poolSize('WORKER_DB_POOL_SIZE', 4) };
 
+  const timeoutMs = (key: string, fallback: string): number => {
+    const ms = parseDuration(get(key) ?? fallback);
+    if (ms === undefined || ms < 100) problems.push(`${key} must be a duration of at least 100ms, such as 30s`);
+    return ms ?? 0;
+  };
+  const dbTimeouts = {
+    statementMs: timeoutMs('DB_STATEMENT_TIMEOUT', '30s'),
+    idleInTransactionMs: timeoutMs('DB_IDLE_IN_TRANSACTION_TIMEOUT', '60s'),
+  };
+
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -193,6 +209,7 @@ export function loadConfig(env: Env): Config {
     tls: certPath !== undefined && keyPath !== undefined ? Object.freeze({ certPath, keyPath }) : undefined,
     lifecycle: Object.freeze(lifecycle),
     dbPool: Object.freeze(dbPool),
+    dbTimeouts: Object.freeze(dbTimeouts),
     logLevel: logLevel as Config['logLevel'],
     smtpUrl,
     mailFrom,

@@ -13,7 +13,11 @@ async function main(): Promise<void> {
     logger.fatal('DATABASE_URL is required to run the API on its own (npm start runs an embedded database)');
     process.exit(2);
   }
-  const sql = createSql(config.databaseUrl, { max: config.dbPool.api });
+  const sql = createSql(config.databaseUrl, {
+    max: config.dbPool.api,
+    statementTimeoutMs: config.dbTimeouts.statementMs,
+    idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
+  });
   const temporal = createTemporalClient(config.temporalAddress ?? 'localhost:7233', config.temporalNamespace);
   const server = await startHttpServer({ config, logger, sql, temporal }, config.port);
   logger.info({ url: server.url }, 'API listening');

@@ -79,11 +79,18 @@ async function main(): Promise<void> {
       logger.info({ smtp: smtpUrl, ui: mailUiUrl }, 'Mailpit started (.data/mailpit.db)');
     }
 
-    const sql = createSql(databaseUrl, { max: config.dbPool.api });
+    const sql = createSql(databaseUrl, {
+      max: config.dbPool.api,
+      statementTimeoutMs: config.dbTimeouts.statementMs,
+      idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
+    });
     stops.push(() => sql.end({ timeout: 5 }));
     const applied = await migrate(sql);
     // The worker's own pool, as if it ran in its own process (see Config.dbPool).
-    const workerSql = createSql(databaseUrl, { max: config.dbPool.worker });
+    const workerSql = createSql(databaseUrl, {
+      max: config.dbPool.worker,
+      idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
+    });
     stops.push(() => workerSql.end({ timeout: 5 }));
     logger.info({ applied }, 'database migrated');
 

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   // The SDK's own SIGINT/SIGTERM handling drains the worker: running activities finish or heartbeat-cancel,
   // workflow tasks complete, then `run()` resolves.
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  const sql = createSql(config.databaseUrl, { max: config.dbPool.worker });
+  const sql = createSql(config.databaseUrl, {
+    max: config.dbPool.worker,
+    idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
+  });
   const connection = await NativeConnection.connect({ address: config.temporalAddress ?? 'localhost:7233' });
   const temporal = createTemporalClient(config.temporalAddress ?? 'localhost:7233', config.temporalNamespace);
   try {

@@ -53,6 +53,17 @@ export function toProblem(error: unknown): ProblemError | undefined {
       },
     );
   }
+  if (isPostgresError(error) && error.code === '57014') {
+    // query_canceled: the statement outran DB_STATEMENT_TIMEOUT (a lock held elsewhere, an overloaded server).
+    return new ProblemError(
+      503,
+      ERROR_CODES.DATABASE_UNAVAILABLE,
+      'The database did not answer in time',
+      undefined,
+      undefined,
+      { 'Retry-After': '5' },
+    );
+  }
   if (isPostgresError(error) && error.code === '23505') {
     return new ProblemError(409, ERROR_CODES.CONFLICT, 'Already exists');
   }

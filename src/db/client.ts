@@ -10,6 +10,10 @@ export interface SqlOptions {
   max?: number;
   /** Seconds to wait for a connection before failing; short in health checks. */
   connectTimeout?: number;
+  /** PostgreSQL cancels a statement running longer (ms); none when undefined. */
+  statementTimeoutMs?: number;
+  /** PostgreSQL ends a session idle inside a transaction this long (ms); none when undefined. */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export function createSql(url: string, options: SqlOptions = {}): Sql {
@@ -21,6 +25,13 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
     transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
     // Notices (e.g. "relation already exists, skipping") are expected during migrations.
     onnotice: () => undefined,
+    // Session settings sent at connect: the server itself enforces them, whatever the client does.
+    connection: {
+      ...(options.statementTimeoutMs !== undefined ? { statement_timeout: options.statementTimeoutMs } : {}),
+      ...(options.idleInTransactionTimeoutMs !== undefined
+        ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }
+        : {}),
+    },
   });
 }
 

@@ -50,6 +50,8 @@ const MIGRATION_LOCK = 0x1e7e;
  */
 export async function migrate(sql: Sql, migrations: Migration[] = readMigrations()): Promise<number[]> {
   return sql.begin(async (tx) => {
+    // A migration may rewrite a big table: the pool's statement limit (meant for requests) does not apply.
+    await tx`set local statement_timeout = 0`;
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`
       create table if not exists schema_migrations (

@@ -38,6 +38,16 @@ describe('loadConfig', () => {
     expect(config.operatorTokens).toHaveLength(2);
     expect(config.tls).toBeUndefined();
     expect(config.dbPool).toEqual({ api: 10, worker: 4 });
+    expect(config.dbTimeouts).toEqual({ statementMs: 30_000, idleInTransactionMs: 60_000 });
+  });
+
+  it('takes the database time limits as durations of at least 100 ms', () => {
+    const config = loadConfig({ ...TEST_ENV, DB_STATEMENT_TIMEOUT: '5s', DB_IDLE_IN_TRANSACTION_TIMEOUT: '2m' });
+    expect(config.dbTimeouts).toEqual({ statementMs: 5_000, idleInTransactionMs: 120_000 });
+    expect(problemsOf({ ...TEST_ENV, DB_STATEMENT_TIMEOUT: '50ms', DB_IDLE_IN_TRANSACTION_TIMEOUT: 'soon' })).toEqual([
+      'DB_STATEMENT_TIMEOUT must be a duration of at least 100ms, such as 30s',
+      'DB_IDLE_IN_TRANSACTION_TIMEOUT must be a duration of at least 100ms, such as 30s',
+    ]);
   });
 
   it('sizes the API and worker pools separately, from 1 to 100 connections', () => {
