@@ -12,7 +12,7 @@ import type { LifecyclePolicy } from '../src/domain/account-lifecycle';
 import type { Sql } from '../src/db/client';
 import { insertAccountWithOwner } from '../src/db/signup';
 import { TENANT_DATA_TABLES } from '../src/db/tenant-tables';
-import { stopChild } from '../src/embedded/temporal-server';
+import { stopChild } from '../src/embedded/child-process';
 import { hashPassword } from '../src/security/passwords';
 import { requestAccountDeletion, startAccountWorkflow } from '../src/temporal/account-client';
 import { accountWorkflowId } from '../src/temporal/ids';

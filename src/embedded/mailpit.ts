@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { freePort } from './postgres';
-import { killedWithThisProcess, stopChild } from './temporal-server';
+import { killedWithThisProcess, stopChild, waitForChild } from './child-process';
 
 /** A Mailpit this process started: an SMTP server that keeps every mail, with a web UI and an HTTP API. */
 export interface EmbeddedMailpit {
@@ -49,25 +49,9 @@ export async function startMailpit(options: MailpitOptions): Promise<EmbeddedMai
   return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, uiUrl, stop: () => stopChild(child) };
 }
 
-async function waitUntilReady(uiUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+function waitUntilReady(uiUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  return waitForChild(child, `Mailpit at ${uiUrl}`, timeoutMs, async () => {
+    const res = await fetch(`${uiUrl}/readyz`, { signal: AbortSignal.timeout(1_000) });
+    if (!res.ok) throw new Error(`readyz ${res.status}`);
   });
-  let exited: number | null | undefined;
-  child.once('exit', (code) => {
-    exited = code;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new Error(`Mailpit exited with ${exited}: ${stderr.trim()}`);
-    try {
-      if ((await fetch(`${uiUrl}/readyz`, { signal: AbortSignal.timeout(1_000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Mailpit at ${uiUrl} did not answer within ${timeoutMs} ms: ${stderr.trim()}`);
 }

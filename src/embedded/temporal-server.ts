@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
+import { killedWithThisProcess, stopChild, waitForChild } from './child-process';
 import { freePort } from './postgres';
 
 /** A Temporal server this process started. */
@@ -82,56 +83,14 @@ export async function startTestServerAsTemporal(executable: string, port?: numbe
   return { kind: 'test-server', address, uiUrl: undefined, stop: () => stopChild(child) };
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  let exited: number | null | undefined;
-  child.once('exit', (code) => {
-    exited = code;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new Error(`Temporal server exited with ${exited}: ${stderr.trim()}`);
+/** Waits until the server answers gRPC (`getSystemInfo`), or fails with its last words. */
+function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  return waitForChild(child, `Temporal server at ${address}`, timeoutMs, async () => {
+    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.getSystemInfo({}));
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.getSystemInfo({}));
+    } finally {
+      await connection.close();
     }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Temporal server at ${address} did not answer within ${timeoutMs} ms: ${stderr.trim()}`);
-}
-
-/**
- * SIGKILLs the server when this process exits without having stopped it (an uncaught error, process.exit), so a
- * crash never leaves an orphaned server holding its ports and memory. A SIGKILL of this process cannot be helped.
- */
-export function killedWithThisProcess(child: ChildProcess): ChildProcess {
-  const kill = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', kill);
-  child.once('exit', () => process.removeListener('exit', kill));
-  return child;
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once the process is gone. */
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

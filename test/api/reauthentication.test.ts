@@ -5,18 +5,12 @@ import { createTestApp } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
+import { awayFromStepBoundary, now } from '../helpers/totp';
 import { databaseDigest, FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
-const now = () => Math.floor(Date.now() / 1000);
 const ALLOWANCE = LOCK_SCHEDULE.findIndex((seconds) => seconds > 0) + 1;
 const WRONG = 'not the password at all';
-
-/** Waits until enough of the current TOTP step remains for codes computed now to stay current. */
-async function awayFromStepBoundary(margin = 6): Promise<void> {
-  const left = TOTP_STEP_SECONDS - (now() % TOTP_STEP_SECONDS);
-  if (left < margin) await new Promise((r) => setTimeout(r, (left + 0.2) * 1000));
-}
 
 describe('re-authentication of sensitive acts', () => {
   let t: TestApp;

@@ -7,16 +7,9 @@ import type { TestApp } from '../helpers/app';
 import { testConfig } from '../helpers/config';
 import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
+import { awayFromStepBoundary, now } from '../helpers/totp';
 import { FIXTURE_PASSWORD, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
-
-const now = () => Math.floor(Date.now() / 1000);
-
-/** Waits until at least `margin` seconds remain in the current TOTP step, so codes computed now stay current. */
-async function awayFromStepBoundary(margin = 4): Promise<void> {
-  const left = TOTP_STEP_SECONDS - (now() % TOTP_STEP_SECONDS);
-  if (left < margin) await new Promise((r) => setTimeout(r, (left + 0.2) * 1000));
-}
 
 describe('sign-in and access security', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/embedded/project-root';
-import { stopChild } from '../../src/embedded/temporal-server';
+import { stopChild } from '../../src/embedded/child-process';
 import { findIdentifiers } from '../../src/verify/forgotten';
 import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../src/embedded/postgres';
 import { projectRoot } from '../../src/embedded/project-root';
-import { stopChild } from '../../src/embedded/temporal-server';
+import { stopChild } from '../../src/embedded/child-process';
 import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';
 
