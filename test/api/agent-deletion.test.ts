@@ -1,10 +1,9 @@
 import { freePort } from '../../src/embedded/postgres';
 import { createTemporalClient } from '../../src/temporal/client';
-import { createTestApp } from '../helpers/app';
+import { createTestApp, useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
-import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
-import { FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
+import { FIXTURE_PASSWORD } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
 const AGENT_EMAIL = 'leaving.agent@example.test';
@@ -14,15 +13,13 @@ describe('deleting an agent (no worker runs in these tests)', () => {
   let tenant: SeededTenant;
   let owner: string;
 
-  beforeAll(() => {
-    t = createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await truncateAll(t.deps.sql);
-    tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
-    owner = await login(tenant.ownerEmail);
-  });
+  useAppWithFreshTenant(
+    (app) => (t = app),
+    async (seeded) => {
+      tenant = seeded;
+      owner = await login(tenant.ownerEmail);
+    },
+  );
 
   async function login(email: string, app: TestApp = t): Promise<string> {
     const res = await call(app, '/v1/auth/login', {

@@ -1,8 +1,7 @@
-import { createTestApp } from '../helpers/app';
+import { useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
-import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
-import { FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
+import { FIXTURE_PASSWORD } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
 describe('contacts, tickets and the pre-chat form', () => {
@@ -10,19 +9,17 @@ describe('contacts, tickets and the pre-chat form', () => {
   let tenant: SeededTenant;
   let token: string;
 
-  beforeAll(() => {
-    t = createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await truncateAll(t.deps.sql);
-    tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
-    token = (
-      await call(t, '/v1/auth/login', {
-        body: { subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD },
-      })
-    ).body.token as string;
-  });
+  useAppWithFreshTenant(
+    (app) => (t = app),
+    async (seeded) => {
+      tenant = seeded;
+      token = (
+        await call(t, '/v1/auth/login', {
+          body: { subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD },
+        })
+      ).body.token as string;
+    },
+  );
 
   /** Everything the tenant holds about a contact, as its export shows it (less the time of the export). */
   const recordOf = async (contactId: string) => {

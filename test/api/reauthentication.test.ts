@@ -1,7 +1,7 @@
 import { createSql } from '../../src/db/client';
 import { LOCK_SCHEDULE } from '../../src/domain/login-throttle';
 import { totpCodeAt, TOTP_STEP_SECONDS } from '../../src/security/totp';
-import { createTestApp } from '../helpers/app';
+import { createTestApp, useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
@@ -16,14 +16,12 @@ describe('re-authentication of sensitive acts', () => {
   let t: TestApp;
   let tenant: SeededTenant;
 
-  beforeAll(() => {
-    t = createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await truncateAll(t.deps.sql);
-    tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
-  });
+  useAppWithFreshTenant(
+    (app) => (t = app),
+    (seeded) => {
+      tenant = seeded;
+    },
+  );
 
   const loginAs = async (x: SeededTenant, totp?: string) =>
     (

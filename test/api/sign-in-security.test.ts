@@ -1,28 +1,23 @@
-import { createAccountActivities } from '../../src/activities/account-activities';
 import { lockSeconds } from '../../src/domain/login-throttle';
-import { createLogger } from '../../src/logger';
 import { totpCodeAt, TOTP_STEP_SECONDS } from '../../src/security/totp';
-import { createTestApp } from '../helpers/app';
+import { createTestApp, useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { testConfig } from '../helpers/config';
-import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
 import { awayFromStepBoundary, now } from '../helpers/totp';
-import { FIXTURE_PASSWORD, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants';
+import { FIXTURE_PASSWORD, suspendTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
 describe('sign-in and access security', () => {
   let t: TestApp;
   let tenant: SeededTenant;
 
-  beforeAll(() => {
-    t = createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await truncateAll(t.deps.sql);
-    tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
-  });
+  useAppWithFreshTenant(
+    (app) => (t = app),
+    (seeded) => {
+      tenant = seeded;
+    },
+  );
 
   const login = (body: Record<string, unknown>, ip?: string) =>
     call(t, '/v1/auth/login', {
@@ -224,22 +219,7 @@ describe('sign-in and access security', () => {
       const token = (
         await call(t, '/v1/me/api-tokens', { body: { name: 'ci', password: FIXTURE_PASSWORD }, token: session })
       ).body.token as string;
-      const activities = createAccountActivities({
-        sql: t.deps.sql,
-        masterKey: TEST_MASTER_KEY,
-        logger: createLogger('silent'),
-      });
-      await activities.recordAccountState({
-        accountId: tenant.accountId,
-        state: 'suspended',
-        plan: 'trial',
-        suspendedReason: 'trial_expired',
-        stateSince: Date.now(),
-        transitionIndex: 1,
-        from: 'trial',
-        cause: 'trial_expired',
-      });
-      await activities.blockAccess(tenant.accountId);
+      await suspendTenant(t.deps.sql, tenant.accountId);
       expect((await call(t, '/v1/agents', { token: session })).status).toBe(401);
       const byToken = await call(t, '/v1/agents', { token });
       expect(byToken).toMatchObject({ status: 403, body: { code: 'ACCOUNT_SUSPENDED' } });

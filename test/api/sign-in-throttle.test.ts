@@ -1,11 +1,8 @@
-import { createAccountActivities } from '../../src/activities/account-activities';
 import { LOCK_SCHEDULE } from '../../src/domain/login-throttle';
-import { createLogger } from '../../src/logger';
-import { createTestApp } from '../helpers/app';
+import { useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
-import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
-import { FIXTURE_PASSWORD, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants';
+import { FIXTURE_PASSWORD, suspendTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
 /** Guesses the sequential rule evaluates before the first lock: the free failures, the last of which locks. */
@@ -16,14 +13,12 @@ describe('password sign-in: login and HTTP Basic share one throttle, audit and a
   let t: TestApp;
   let tenant: SeededTenant;
 
-  beforeAll(() => {
-    t = createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await truncateAll(t.deps.sql);
-    tenant = await seedTenant(t.deps.sql, { agents: 0, sessionsPerUser: 0 });
-  });
+  useAppWithFreshTenant(
+    (app) => (t = app),
+    (seeded) => {
+      tenant = seeded;
+    },
+  );
 
   const login = (ip: string, body: Record<string, unknown> = {}) =>
     call(t, '/v1/auth/login', {
@@ -155,22 +150,7 @@ describe('password sign-in: login and HTTP Basic share one throttle, audit and a
   });
 
   it('keeps telling the owner of a suspended account why, however often they sign in with the right password', async () => {
-    const activities = createAccountActivities({
-      sql: t.deps.sql,
-      masterKey: TEST_MASTER_KEY,
-      logger: createLogger('silent'),
-    });
-    await activities.recordAccountState({
-      accountId: tenant.accountId,
-      state: 'suspended',
-      plan: 'trial',
-      suspendedReason: 'trial_expired',
-      stateSince: Date.now(),
-      transitionIndex: 1,
-      from: 'trial',
-      cause: 'trial_expired',
-    });
-    await activities.blockAccess(tenant.accountId);
+    await suspendTenant(t.deps.sql, tenant.accountId);
     const ip = '203.0.113.25';
     const codes: string[] = [];
     for (let i = 0; i < ALLOWANCE + 2; i++) codes.push((await login(ip)).body.code as string);

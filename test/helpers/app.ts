@@ -6,7 +6,9 @@ import type { Logger } from '../../src/logger';
 import { createTemporalClient } from '../../src/temporal/client';
 import type { TemporalClient } from '../../src/temporal/client';
 import { testConfig } from './config';
-import { testSql } from './db';
+import { testSql, truncateAll } from './db';
+import { seedTenant } from './tenants';
+import type { SeededTenant } from './tenants';
 
 /** A logger whose JSON lines are kept for assertions (e.g. that nothing personal was logged). */
 export function capturingLogger(): { logger: Logger; lines: string[] } {
@@ -43,4 +45,25 @@ export function createTestApp(overrides: Partial<AppDeps> = {}): TestApp {
       await temporal.connection.close();
     },
   };
+}
+
+/**
+ * The usual frame of an API test file: one app for the file, and before each test an empty database with one fresh
+ * tenant (no agents, no sessions unless asked). The callbacks hand them to the file's own variables.
+ */
+export function useAppWithFreshTenant(
+  onApp: (t: TestApp) => void,
+  onTenant: (tenant: SeededTenant) => void | Promise<void>,
+  options: { app?: Partial<AppDeps>; seed?: Parameters<typeof seedTenant>[1] } = {},
+): void {
+  let t: TestApp;
+  beforeAll(() => {
+    t = createTestApp(options.app);
+    onApp(t);
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await truncateAll(t.deps.sql);
+    await onTenant(await seedTenant(t.deps.sql, options.seed ?? { agents: 0, sessionsPerUser: 0 }));
+  });
 }

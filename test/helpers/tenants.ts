@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createAccountActivities } from '../../src/activities/account-activities';
 import type { Sql } from '../../src/db/client';
 import { insertAccountWithOwner } from '../../src/db/signup';
+import { createLogger } from '../../src/logger';
 import { hashPassword } from '../../src/security/passwords';
 import { newToken } from '../../src/security/tokens';
 import { TEST_ENV } from './config';
@@ -90,4 +92,20 @@ export async function rowsOfAccount(sql: Sql, accountId: string): Promise<Record
   const [account] = await sql`select count(*)::int as n from accounts where id = ${accountId}`;
   counts.accounts = (account?.n as number) ?? 0;
   return counts;
+}
+
+/** Suspends a tenant as its workflow would when the trial ends: the state recorded, then access blocked. */
+export async function suspendTenant(sql: Sql, accountId: string): Promise<void> {
+  const activities = createAccountActivities({ sql, masterKey: TEST_MASTER_KEY, logger: createLogger('silent') });
+  await activities.recordAccountState({
+    accountId,
+    state: 'suspended',
+    plan: 'trial',
+    suspendedReason: 'trial_expired',
+    stateSince: Date.now(),
+    transitionIndex: 1,
+    from: 'trial',
+    cause: 'trial_expired',
+  });
+  await activities.blockAccess(accountId);
 }
