@@ -967,6 +967,14 @@ describe('plan', () => {
 
   it('stays trial for a trial that expires unpaid', () => {
     expect(inState('suspended').plan).toBe('trial');
+    expect(inState('removed').plan).toBe('trial');
+  });
+
+  it.each(['suspended', 'removed'] as const)('becomes paid when an expired trial pays while %s', (state) => {
+    const before = inState(state);
+    const after = apply(before, { type: 'payment_succeeded', eventId: 'evt-late', at: before.stateSince + DAY });
+    expect(after.state).toBe('active');
+    expect(after.plan).toBe('paid');
   });
 });
 
