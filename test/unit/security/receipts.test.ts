@@ -59,11 +59,12 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(json);
   });
 
-  it('reads back as the same value, whatever the key order it was built in', () => {
+  it('reads back as the same JSON value, whatever the key order it was built in', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const text = canonicalJson(value);
-        expect(JSON.parse(text)).toEqual(value);
+        // Compared as JSON, which has no -0: fast-check generates it, and both serialisers write it as 0.
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
         expect(canonicalJson(reverseKeys(value))).toBe(text);
       }),
     );
