@@ -25,6 +25,8 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // Read and written only with `--incremental` (docs/testing.md).
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   thresholds: { high: 90, low: 85, break: 85 },
   tempDirName: '.stryker-tmp',
 };
