@@ -33,7 +33,7 @@ const impure = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.tools/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', '.tools/', 'coverage/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,6 +6,8 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Stryker's sandboxes (npm run test:mutation) hold a copy of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 const withServers = {
   ...common,

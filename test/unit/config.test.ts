@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { ConfigError, loadConfig } from '../../src/config';
 import { TEST_ENV } from '../helpers/config';
 
@@ -182,5 +183,140 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.port).toBe(3000);
     expect(config.temporalAddress).toBeUndefined();
+  });
+});
+
+describe('loadConfig, key by key', () => {
+  const SECRET_32 = 's'.repeat(32);
+
+  it('asks for each missing secret once, with a hint, and nothing else', () => {
+    expect(problemsOf({})).toEqual([
+      'BILLING_WEBHOOK_SECRET is required (at least 32 characters)',
+      'MASTER_KEY is required (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)',
+    ]);
+  });
+
+  it('reports its problems in a ConfigError whose message lists them all', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ ...TEST_ENV, PORT: 'x', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toBe(
+      'Invalid configuration: PORT must be an integer from 0 to 65535; ' +
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    );
+  });
+
+  it('defaults the log level to info', () => {
+    const { LOG_LEVEL: _unset, ...env } = TEST_ENV;
+    expect(loadConfig(env).logLevel).toBe('info');
+  });
+
+  it.each([
+    ['DATABASE_URL', 'postgres://lethe@db:5432/lethe', 'databaseUrl'],
+    ['DATABASE_URL', 'postgresql://lethe@db/lethe', 'databaseUrl'],
+    ['TEMPORAL_ADDRESS', 'temporal:7233', 'temporalAddress'],
+    ['TEMPORAL_ADDRESS', '[::1]:7233', 'temporalAddress'],
+    ['TEMPORAL_NAMESPACE', 'lethe-prod.eu_1', 'temporalNamespace'],
+    ['SMTP_URL', 'smtp://localhost:1025', 'smtpUrl'],
+    ['MAIL_FROM', 'Lethe <no-reply@localhost>', 'mailFrom'],
+    ['MAIL_FROM', 'Ops <ops@x>', 'mailFrom'],
+  ] as const)('accepts %s=%j', (key, value, field) => {
+    expect(loadConfig({ ...TEST_ENV, [key]: value })[field]).toBe(value);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'jdbc:postgresql://db/lethe', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['TEMPORAL_ADDRESS', 'http://temporal:7233', 'TEMPORAL_ADDRESS must be host:port'],
+    ['TEMPORAL_ADDRESS', 'temporal:7233/default', 'TEMPORAL_ADDRESS must be host:port'],
+    ['TEMPORAL_ADDRESS', 'temporal:123456', 'TEMPORAL_ADDRESS must be host:port'],
+    ['TEMPORAL_NAMESPACE', '-lethe', 'TEMPORAL_NAMESPACE must be a namespace name (letters, digits, . _ -)'],
+    ['TEMPORAL_NAMESPACE', 'lethe prod', 'TEMPORAL_NAMESPACE must be a namespace name (letters, digits, . _ -)'],
+    ['SMTP_URL', 'not a url', 'SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtp://localhost:1025'],
+    [
+      'MAIL_FROM',
+      'Acme <help@acme.example >',
+      'MAIL_FROM must be an address or `Name <address>`, e.g. Lethe <no-reply@example.com>',
+    ],
+    ['TRUSTED_PROXIES', '10.0.0.0/33', 'TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges'],
+  ])('refuses %s=%j', (key, value, problem) => {
+    expect(problemsOf({ ...TEST_ENV, [key]: value })).toEqual([problem]);
+  });
+
+  it('accepts a From with a display name exactly when it accepts the bare address', () => {
+    const part = fc.stringMatching(/^[a-z0-9.-]{1,12}$/);
+    const odd = fc.constantFrom('', '.', '<', '>', ' x', '@x');
+    const accepts = (from: string): boolean => {
+      try {
+        loadConfig({ ...TEST_ENV, MAIL_FROM: from });
+        return true;
+      } catch (error) {
+        if (error instanceof ConfigError) return false;
+        throw error;
+      }
+    };
+    fc.assert(
+      fc.property(part, part, odd, (local, domain, tail) => {
+        const bare = `${local}@${domain}${tail}`;
+        expect(accepts(`Acme Help <${bare}>`)).toBe(accepts(bare));
+      }),
+    );
+  });
+
+  it.each([
+    ['0', 0],
+    ['65535', 65535],
+  ])('takes PORT=%s', (text, port) => {
+    expect(loadConfig({ ...TEST_ENV, PORT: text }).port).toBe(port);
+  });
+
+  it.each(['65536', '80x', 'x80', '1e3', '-1'])('refuses PORT=%j', (text) => {
+    expect(problemsOf({ ...TEST_ENV, PORT: text })).toEqual(['PORT must be an integer from 0 to 65535']);
+  });
+
+  it('takes pools of exactly 100 connections', () => {
+    expect(loadConfig({ ...TEST_ENV, API_DB_POOL_SIZE: '100' }).dbPool.api).toBe(100);
+  });
+
+  it('takes a webhook secret of exactly 32 characters and refuses 31', () => {
+    expect(loadConfig({ ...TEST_ENV, BILLING_WEBHOOK_SECRET: SECRET_32 }).billingWebhookSecret).toBe(SECRET_32);
+    expect(problemsOf({ ...TEST_ENV, BILLING_WEBHOOK_SECRET: SECRET_32.slice(1) })).toEqual([
+      'BILLING_WEBHOOK_SECRET must be at least 32 characters',
+    ]);
+  });
+
+  it('reads operator tokens around spaces and empty entries, and refuses any short one', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadConfig({ ...TEST_ENV, OPERATOR_TOKENS: `${a} , ${b},` }).operatorTokens).toEqual([a, b]);
+    const { OPERATOR_TOKENS: _unset, ...env } = TEST_ENV;
+    expect(loadConfig(env).operatorTokens).toEqual([]);
+    expect(problemsOf({ ...TEST_ENV, OPERATOR_TOKENS: `${a},${'c'.repeat(31)}` })).toEqual([
+      'OPERATOR_TOKENS must be comma-separated tokens of at least 32 characters each',
+    ]);
+  });
+
+  it('takes the master key with or without base64 padding, and nothing around it', () => {
+    const key = Buffer.alloc(32, 0xfb);
+    const text = key.toString('base64');
+    expect(text).toMatch(/^\+\/.*=$/);
+    expect(loadConfig({ ...TEST_ENV, MASTER_KEY: text }).masterKey).toEqual(key);
+    expect(loadConfig({ ...TEST_ENV, MASTER_KEY: text.replace(/=+$/, '') }).masterKey).toEqual(key);
+    // Node's decoder skips what is not base64, so only the check of the text refuses these.
+    for (const bad of [`!${text}`, `${text}!`, key.toString('base64url')]) {
+      expect(problemsOf({ ...TEST_ENV, MASTER_KEY: bad })).toEqual(['MASTER_KEY must be base64 of exactly 32 bytes']);
+    }
+  });
+
+  it('names each TLS file that does not exist', () => {
+    expect(problemsOf({ ...TEST_ENV, TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' })).toEqual([
+      'TLS_CERT names a file that does not exist',
+      'TLS_KEY names a file that does not exist',
+    ]);
   });
 });

@@ -1004,3 +1004,79 @@ describe('billing events out of order (occurredAt)', () => {
     });
   });
 });
+
+describe('plan', () => {
+  it('becomes paid with the first payment and stays paid through failures and suspension', () => {
+    const trial = startLifecycle(T0, POLICY);
+    expect(trial.plan).toBe('trial');
+    const active = apply(trial, { type: 'payment_succeeded', eventId: 'evt-1', at: T0 + DAY });
+    expect(active.plan).toBe('paid');
+    const pastDue = apply(active, { type: 'payment_failed', eventId: 'evt-2', at: T0 + 2 * DAY });
+    const suspended = apply(pastDue, { type: 'deadline_reached', at: deadlineOf(pastDue) });
+    expect([pastDue.plan, suspended.plan]).toEqual(['paid', 'paid']);
+  });
+
+  it('stays trial for a trial that expires unpaid', () => {
+    expect(inState('suspended').plan).toBe('trial');
+    expect(inState('removed').plan).toBe('trial');
+  });
+
+  it.each(['suspended', 'removed'] as const)('becomes paid when an expired trial pays while %s', (state) => {
+    const before = inState(state);
+    const after = apply(before, { type: 'payment_succeeded', eventId: 'evt-late', at: before.stateSince + DAY });
+    expect(after.state).toBe('active');
+    expect(after.plan).toBe('paid');
+  });
+});
+
+describe('lifecycles written by hand (a migration, an import)', () => {
+  function handWritten(patch: Partial<AccountLifecycle>): AccountLifecycle {
+    return {
+      state: 'suspended',
+      plan: 'trial',
+      stateSince: T0,
+      deadlines: { removalAt: T0 + 60 * DAY },
+      reminders: [],
+      transitions: [],
+      seenBillingEventIds: [],
+      ...patch,
+    };
+  }
+
+  it.each([
+    ['trial', 'trial'],
+    ['paid', 'past_due'],
+  ] as const)('reactivates a suspended account without a recorded reason by its plan: %s → %s', (plan, expected) => {
+    const decision = accepted(
+      decide(handWritten({ plan }), { type: 'reactivation_requested', channel: 'email', at: T0 + DAY }, POLICY),
+    );
+    expect(decision.lifecycle.state).toBe(expected);
+  });
+
+  it('wakes for the earliest reminder whatever their order', () => {
+    const lifecycle = handWritten({
+      reminders: [
+        { kind: 'removal_pending', at: T0 + 50 * DAY },
+        { kind: 'removal_pending', at: T0 + 40 * DAY },
+        { kind: 'removal_pending', at: T0 + 45 * DAY },
+      ],
+    });
+    expect(nextWakeAt(lifecycle)).toBe(T0 + 40 * DAY);
+  });
+
+  it('sends the reminders that are due, earliest first, and keeps the others', () => {
+    const lifecycle = handWritten({
+      state: 'trial',
+      deadlines: { trialEndsAt: T0 + 14 * DAY },
+      reminders: [
+        { kind: 'trial_ending', at: T0 + 12 * DAY },
+        { kind: 'suspension_pending', at: T0 + 10 * DAY },
+        { kind: 'removal_pending', at: T0 + 13 * DAY },
+      ],
+    });
+    const decision = accepted(decide(lifecycle, { type: 'deadline_reached', at: T0 + 12 * DAY }, POLICY));
+    expect(decision.effects).toEqual([notify('suspension_pending'), notify('trial_ending')]);
+    expect(decision.lifecycle.reminders).toEqual([{ kind: 'removal_pending', at: T0 + 13 * DAY }]);
+    expect(nextWakeAt(decision.lifecycle)).toBe(T0 + 13 * DAY);
+  });
+});

@@ -26,3 +26,39 @@ describe('parseDuration', () => {
     );
   });
 });
+
+describe('formatDuration', () => {
+  it.each([
+    [14 * 86_400_000, '14d'],
+    [36 * 3_600_000, '1d12h'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h'],
+    [60_000, '1m'],
+    [1_000, '1s'],
+    [500, '500ms'],
+    [86_400_000 + 1, '1d1ms'],
+    [0, '0ms'],
+  ])('writes %i ms as %j', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('writes each non-zero unit once, largest first, and none that a larger unit could hold', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400_000 }), (ms) => {
+        const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(formatDuration(ms));
+        expect(match).not.toBeNull();
+        const [, d, h, m, s, milli] = match!.map((part) => (part === undefined ? undefined : Number(part)));
+        for (const [value, below] of [
+          [h, 24],
+          [m, 60],
+          [s, 60],
+          [milli, 1000],
+        ] as const) {
+          if (value !== undefined) expect(value).toBeLessThan(below);
+        }
+        // No `0h` padding: only 0 itself is written with a zero.
+        if (ms > 0) for (const value of [d, h, m, s, milli]) if (value !== undefined) expect(value).toBeGreaterThan(0);
+      }),
+    );
+  });
+});

@@ -35,3 +35,26 @@ describe('erasurePlan', () => {
     expect(erasurePlan('ticket', { legacy: true })).toEqual(erasurePlan('ticket'));
   });
 });
+
+describe('erasurePlan, step by step', () => {
+  it('detaches an agent’s messages first and deletes the agent last, after everything that points to it', () => {
+    expect(erasurePlan('agent')).toEqual([
+      'agent_messages_detached',
+      'agent_sessions',
+      'agent_api_tokens',
+      'agent_recovery_codes',
+      'agent_saved_searches',
+      'agent',
+    ]);
+  });
+
+  it('deletes a ticket’s attachments, then its messages, then the ticket', () => {
+    expect(erasurePlan('ticket')).toEqual(['ticket_attachments', 'ticket_messages', 'ticket']);
+  });
+
+  it.each(ERASURE_KINDS)('ends the %s plan with the row the subject is', (kind) => {
+    const subject = { agent: 'agent', registration: 'contact', erasure: 'contact', ticket: 'ticket' }[kind];
+    expect(erasurePlan(kind).at(-1)).toBe(subject);
+    expect(erasurePlan(kind, { legacy: true }).at(-1)).toBe(subject);
+  });
+});

@@ -32,3 +32,14 @@ describe('classifySmtpFailure', () => {
     expect(classifySmtpFailure(failure)).toBe(expected);
   });
 });
+
+describe('classifySmtpFailure at the edges of the 5xx class', () => {
+  it.each([
+    [500, 'permanent'],
+    [599, 'permanent'],
+    [499, 'transient'],
+    [600, 'transient'],
+  ] as const)('classifies a %i reply to RCPT TO as %s', (responseCode, expected) => {
+    expect(classifySmtpFailure({ responseCode, command: 'RCPT TO' })).toBe(expected);
+  });
+});

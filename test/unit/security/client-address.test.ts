@@ -48,3 +48,29 @@ describe('normaliseRanges', () => {
     });
   });
 });
+
+describe('client addresses at the edges', () => {
+  it.each([
+    ['an IPv6 client against an IPv4 range', '2001:db8::1', ['10.0.0.0/8'], false],
+    ['an IPv6 client against IPv4 and IPv6 ranges', '2001:db8::1', ['10.0.0.0/8', '2001:db8::/32'], true],
+    ['an address with spaces around it', ' 10.1.2.3 ', ['10.0.0.0/8'], true],
+    ['a range with spaces around it', '10.1.2.3', [' 10.0.0.0/8 '], true],
+  ])('matches %s', (_what, address, ranges, expected) => {
+    expect(inRanges(address, ranges)).toBe(expected);
+  });
+
+  it('normalises entries written with spaces', () => {
+    expect(normaliseRanges([' 10.0.0.0/8 ', ' 198.51.100.1 '])).toEqual({
+      ok: true,
+      ranges: ['10.0.0.0/8', '198.51.100.1/32'],
+    });
+  });
+
+  it('takes the left-most hop when every hop after it is a trusted proxy', () => {
+    expect(resolveClientAddress('10.0.0.1', '203.0.113.7, 10.0.0.2', ['10.0.0.0/8'])).toBe('203.0.113.7');
+  });
+
+  it('skips empty X-Forwarded-For entries instead of distrusting the whole header', () => {
+    expect(resolveClientAddress('10.0.0.1', '203.0.113.7, , 10.0.0.2, ', ['10.0.0.0/8'])).toBe('203.0.113.7');
+  });
+});

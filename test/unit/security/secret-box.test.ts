@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import {
   SecretBoxError,
   deriveKey,
@@ -182,5 +182,80 @@ describe('deriveKey', () => {
   it('rejects an empty purpose and a master key of the wrong length', () => {
     expect(() => deriveKey(masterKey, '')).toThrow(SecretBoxError);
     expect(() => deriveKey(randomBytes(31), 'totp-secrets')).toThrow(/master key must be 32 bytes/);
+  });
+});
+
+/** Bytes as version 1 lays them out, made with Node's crypto alone: what rows written today hold. */
+function writeV1(kind: 'key' | 'data', key: Buffer, plaintext: Buffer, context: string): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`lethe/secret-box/v1/${kind}\u0000${context}`, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.of(1), iv, cipher.getAuthTag(), ciphertext]);
+}
+
+describe('the stored format, version 1', () => {
+  it('opens wrapped keys and sealed data written in it, so stored rows stay readable', () => {
+    const dataKey = randomBytes(32);
+    expect(unwrapKey(masterKey, writeV1('key', masterKey, dataKey, 'account-1'), 'account-1')).toEqual(dataKey);
+    const plaintext = Buffer.from('stashed configuration');
+    expect(open(masterKey, writeV1('data', masterKey, plaintext, 'backup:account-1'), 'backup:account-1')).toEqual(
+      plaintext,
+    );
+  });
+
+  it('refuses an authentic wrapped key that does not hold a 32-byte key', () => {
+    const wrapped = writeV1('key', masterKey, randomBytes(16), 'account-1');
+    expect(errorOf(() => unwrapKey(masterKey, wrapped, 'account-1')).message).toBe(
+      'The wrapped key does not hold a 32-byte key',
+    );
+  });
+});
+
+describe('secret-box messages', () => {
+  const key = generateDataKey();
+  const wrapped = wrapKey(masterKey, generateDataKey(), 'account-1');
+  const sealed = seal(key, Buffer.from('secret value'), 'totp:user-1');
+
+  it.each([
+    [
+      'a truncated wrapped key',
+      () => unwrapKey(masterKey, wrapped.subarray(0, 20), 'account-1'),
+      'The wrapped key is truncated or not a buffer',
+    ],
+    [
+      'truncated sealed data',
+      () => open(key, sealed.subarray(0, 20), 'totp:user-1'),
+      'The sealed data is truncated or not a buffer',
+    ],
+    [
+      'a wrapped key of another version',
+      () => unwrapKey(masterKey, flipBit(wrapped, 0), 'account-1'),
+      'The wrapped key has an unsupported version',
+    ],
+    [
+      'sealed data of another version',
+      () => open(key, flipBit(sealed, 0), 'totp:user-1'),
+      'The sealed data has an unsupported version',
+    ],
+    [
+      'a tampered wrapped key',
+      () => unwrapKey(masterKey, flipBit(wrapped, 40), 'account-1'),
+      'Cannot open the wrapped key: wrong key, wrong context or tampered bytes',
+    ],
+    [
+      'tampered sealed data',
+      () => open(key, flipBit(sealed, 40), 'totp:user-1'),
+      'Cannot open the sealed data: wrong key, wrong context or tampered bytes',
+    ],
+    [
+      'a short key on seal',
+      () => seal(randomBytes(16), Buffer.from('x'), 'c'),
+      'The key must be 32 bytes, got 16 bytes',
+    ],
+    ['a short key on open', () => open(randomBytes(16), sealed, 'c'), 'The key must be 32 bytes, got 16 bytes'],
+    ['an empty purpose', () => deriveKey(masterKey, ''), 'The key purpose must not be empty'],
+  ])('names what failed for %s', (_label, run, message) => {
+    expect(errorOf(run).message).toBe(message);
   });
 });

@@ -78,3 +78,9 @@ describe('safeEqual', () => {
     );
   });
 });
+
+describe('tokenPrefix without a separator', () => {
+  it.each(['lapis', 'lsessions', 'lrecx', 'lports'])('does not read a prefix out of %j', (token) => {
+    expect(tokenPrefix(token)).toBeUndefined();
+  });
+});

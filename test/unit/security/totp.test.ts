@@ -214,3 +214,56 @@ describe('sealTotpSecret / openTotpSecret', () => {
     expect(() => sealTotpSecret(masterKey, RFC_SECRET, '')).toThrow(RangeError);
   });
 });
+
+describe('base32 secrets', () => {
+  // 17 bytes 0x00..0x10 (Python: base64.b32encode(bytes(range(17)))), a partial last group padded with "====".
+  const PADDED = 'AAAQEAYEAUDAOCAJBIFQYDIOB4IA====';
+
+  it('reads a secret the same with or without its padding', () => {
+    expect(totpCodeAt(PADDED, NOW)).toBe(totpCodeAt(PADDED.replace(/=+$/, ''), NOW));
+  });
+
+  it.each([
+    ['a digit 1 inside', `${RFC_SECRET.slice(0, 10)}1${RFC_SECRET.slice(11)}`],
+    ['a digit 8 first', `8${RFC_SECRET.slice(1)}`],
+    ['a digit 0 last', `${RFC_SECRET.slice(0, -1)}0`],
+    ['padding inside', `${RFC_SECRET.slice(0, 8)}=${RFC_SECRET.slice(8)}`],
+  ])('refuses a secret with %s as not base32', (_what, secret) => {
+    expect(() => totpCodeAt(secret, NOW)).toThrow('The secret is not base32');
+  });
+
+  it.each([1, 3, 6])('refuses a secret whose length leaves %i characters of a group', (extra) => {
+    const secret = RFC_SECRET + 'A'.repeat(extra);
+    expect(() => totpCodeAt(secret, NOW)).toThrow('The secret has an impossible base32 length');
+  });
+
+  it('draws new secrets from the whole alphabet, evenly', () => {
+    // 6400 symbols, 200 expected of each; a generator that fixes or biases any bit lands far outside 100–300.
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 200; i += 1) {
+      for (const symbol of generateTotpSecret()) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort().join('')).toBe('234567ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    for (const count of counts.values()) {
+      expect(count).toBeGreaterThan(100);
+      expect(count).toBeLessThan(300);
+    }
+  });
+});
+
+describe('TOTP refusals', () => {
+  it.each([
+    ['an empty issuer', 'ada@example.com', ''],
+    ['a colon in the account name', 'ada:admin', 'Lethe'],
+  ])('names the rule for %s', (_what, account, issuer) => {
+    expect(() => totpUri(RFC_SECRET, account, issuer)).toThrow(
+      new RangeError('The TOTP issuer and account name must be non-empty and contain no colon'),
+    );
+  });
+
+  it('names the rule for an empty user id', () => {
+    expect(() => sealTotpSecret(randomBytes(32), RFC_SECRET, '')).toThrow(
+      new RangeError('A TOTP secret must be sealed for a user id'),
+    );
+  });
+});

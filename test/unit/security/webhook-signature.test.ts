@@ -121,3 +121,23 @@ describe('verifyWebhookSignature', () => {
     });
   });
 });
+
+describe('Lethe-Signature headers at the edges', () => {
+  it('signs and accepts the Unix epoch itself', () => {
+    const header = signWebhook(SECRET, BODY, 0);
+    expect(header).toBe(`t=0,v1=${v1(SECRET, 0, BODY)}`);
+    expect(verifyWebhookSignature(SECRET, header, BODY, 0)).toEqual({ ok: true });
+  });
+
+  it('refuses a timestamp with the reason', () => {
+    expect(() => signWebhook(SECRET, BODY, -1)).toThrow('timestampSeconds must be a non-negative integer');
+  });
+
+  it.each([
+    ['a trailing comma and space', `t=${NOW},v1=${v1(SECRET, NOW, BODY)}, `],
+    ['a blank entry between two', `t=${NOW},  ,v1=${v1(SECRET, NOW, BODY)}`],
+    ['an entry with an empty key', `=x,t=${NOW},v1=${v1(SECRET, NOW, BODY)}`],
+  ])('accepts a header with %s', (_what, header) => {
+    expect(verifyWebhookSignature(SECRET, header, BODY, NOW)).toEqual({ ok: true });
+  });
+});
