@@ -26,6 +26,27 @@ describe('Stripe billing end to end', () => {
       transitions: unknown[];
     };
 
+  it('applies one invoice delivered 50 times at once exactly once', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const signup = await stack.http('POST', '/v1/accounts', {
+      subdomain: `burst-${tag}`,
+      name: 'Burst Co',
+      owner: { email: `b-${tag}@example.test`, name: 'B', password: FIXTURE_PASSWORD },
+    });
+    const id = signup.body.account.id as string;
+    const paid = invoiceEvent('invoice.paid', id);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => send(paid)));
+    expect(answers.every((a) => a.status === 200 && a.body.received === true)).toBe(true);
+    expect(answers.some((a) => a.body.duplicate === false)).toBe(true);
+    await until(
+      () => stateOf(id),
+      (v) => v.state === 'active',
+    );
+    await settled(stack.temporal.client.workflow.getHandle(`account-${id}`));
+    expect((await stateOf(id)).transitions).toHaveLength(1);
+    expect((await send(paid)).body).toEqual({ received: true, duplicate: true });
+  });
+
   it('pays an account from invoice.paid, once, and lets no older failure undo it', async () => {
     const tag = randomBytes(4).toString('hex');
     const signup = await stack.http('POST', '/v1/accounts', {

@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readProvisionManifest } from '../../src/embedded/provision-manifest';
 import { startDevServer } from '../../src/embedded/temporal-server';
@@ -9,6 +10,15 @@ import type { AccountView } from '../../src/workflows/account-view';
 import { testSql } from '../helpers/db';
 import { createDevServerEnv, DEFAULT_POLICY, quietRuntime, runTestWorker, settled } from '../helpers/temporal';
 import { seedTenant } from '../helpers/tenants';
+
+/** A first payment, then six failures each followed by a payment: 13 transitions, ending active. */
+async function payThenAlternate(handle: WorkflowHandle): Promise<void> {
+  await handle.signal(paymentSucceededSignal, { eventId: 'evt_a' });
+  for (let i = 0; i < 6; i++) {
+    await handle.signal(paymentFailedSignal, { eventId: `evt_f${i}` });
+    await handle.signal(paymentSucceededSignal, { eventId: `evt_s${i}` });
+  }
+}
 
 // On the dev server (a real Temporal server) rather than the Java test server: the latter loses track of its
 // time-skipping lock when signals race a continue-as-new, which made this test hang now and then.
@@ -53,11 +63,7 @@ describe('accountWorkflow continue-as-new', () => {
     const firstRun = (await handle.describe()).runId;
     const latest = env.client.workflow.getHandle(handle.workflowId);
     // Sent without waiting: some arrive while a run is continuing as new, and none may be lost.
-    await latest.signal(paymentSucceededSignal, { eventId: 'evt_a' });
-    for (let i = 0; i < 6; i++) {
-      await latest.signal(paymentFailedSignal, { eventId: `evt_f${i}` });
-      await latest.signal(paymentSucceededSignal, { eventId: `evt_s${i}` });
-    }
+    await payThenAlternate(latest);
     const view = await eventually(
       () => latest.query(viewQuery),
       (v: AccountView) => v.transitions.length === 13,
@@ -123,11 +129,7 @@ describe('accountWorkflow continue-as-new at the server’s suggestion', () => {
     });
     const firstRun = (await handle.describe()).runId;
     const latest = env.client.workflow.getHandle(handle.workflowId);
-    await latest.signal(paymentSucceededSignal, { eventId: 'evt_a' });
-    for (let i = 0; i < 6; i++) {
-      await latest.signal(paymentFailedSignal, { eventId: `evt_f${i}` });
-      await latest.signal(paymentSucceededSignal, { eventId: `evt_s${i}` });
-    }
+    await payThenAlternate(latest);
     const deadline = Date.now() + 20_000;
     while ((await latest.describe()).runId === firstRun) {
       if (Date.now() > deadline) throw new Error('the server suggested continue-as-new, but the workflow never did it');

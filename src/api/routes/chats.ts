@@ -28,6 +28,7 @@ const start = createRoute({
     400: problem('Invalid input, or CONSENT_REQUIRED (nothing is stored)'),
     404: problem('No such tenant'),
     410: problem('The tenant was removed'),
+    413: problem('PAYLOAD_TOO_LARGE'),
   },
 });
 

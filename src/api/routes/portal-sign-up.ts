@@ -64,6 +64,8 @@ const register = createRoute({
     403: problem('The tenant is suspended'),
     404: problem('No such tenant'),
     410: problem('The tenant was removed'),
+    413: problem('PAYLOAD_TOO_LARGE'),
+    503: problem('DATABASE_UNAVAILABLE'),
   },
 });
 
@@ -92,6 +94,8 @@ const verify = createRoute({
     404: problem('No such tenant'),
     409: problem('EMAIL_TAKEN: the address was registered meanwhile'),
     410: problem('The tenant was removed'),
+    413: problem('PAYLOAD_TOO_LARGE'),
+    503: problem('DATABASE_UNAVAILABLE'),
   },
 });
 

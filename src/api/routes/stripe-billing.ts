@@ -60,6 +60,7 @@ export function stripeBillingRoutes(deps: AppDeps) {
       400: problem('VALIDATION_FAILED: a string no database can store, or a malformed event id'),
       401: problem('Missing, bad or stale Stripe-Signature (SIGNATURE_INVALID)'),
       404: problem('Stripe is not configured (no STRIPE_WEBHOOK_SECRET), or the invoice names an unknown account'),
+      413: problem('PAYLOAD_TOO_LARGE'),
       503: problem('Temporal unreachable; the event was not delivered: Stripe retries it'),
     },
   });
