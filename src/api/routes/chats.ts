@@ -3,8 +3,8 @@ import { withTenant } from '../../db/client';
 import { insertContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps, AppEnv } from '../deps';
-import { refuseStanding, standingProblem } from '../account-access';
 import { ProblemError } from '../problem';
+import { livePublicTenant } from '../public-tenant';
 import { problem } from '../schemas/common';
 import { PreChatSchema } from '../schemas/support-data-schemas';
 import { createRouter } from '../validation';
@@ -39,14 +39,7 @@ export function chatRoutes(deps: AppDeps) {
     if (!body.consent.granted) {
       throw new ProblemError(400, ERROR_CODES.CONSENT_REQUIRED, 'The privacy notice must be accepted to start a chat');
     }
-    const [tenant] = await deps.sql<{ id: string; state: string; accessBlocked: boolean; live: boolean }[]>`
-      select a.id, a.state, (a.access_blocked_at is not null) as access_blocked, (d.subdomain is not null) as live
-      from accounts a left join account_domains d on d.account_id = a.id and d.subdomain = a.subdomain
-      where a.subdomain = ${body.subdomain.toLowerCase()}`;
-    if (!tenant) throw new ProblemError(404, ERROR_CODES.TENANT_NOT_FOUND, 'No such tenant');
-    if (!tenant.live) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
-    const refusal = standingProblem(tenant.state, tenant.accessBlocked);
-    if (refusal) refuseStanding(refusal);
+    const tenant = await livePublicTenant(deps, body.subdomain);
     const ip = c.get('clientIp');
     const ids = await withTenant(deps.sql, tenant.id, async (db) => {
       // A typed address proves nothing: a chat never joins, reveals or changes an existing person's record. It gets a

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { insertAudit } from '../../db/audit';
 import { withTenant } from '../../db/client';
 import { insertMail } from '../../db/outbox';
-import { findLiveTenant, insertPortalSession } from '../../db/portal';
+import { insertPortalSession } from '../../db/portal';
 import {
   claimVerificationAttempt,
   consumeVerification,
@@ -24,8 +24,8 @@ import { hashPassword, verifyPasswordOrDummy } from '../../security/passwords';
 import { seal } from '../../security/secret-box';
 import { hashVerificationCode, newVerificationCode, verificationCodeMatches } from '../../security/verification-codes';
 import type { AppDeps, AppEnv } from '../deps';
-import { refuseStanding, standingProblem } from '../account-access';
 import { ProblemError } from '../problem';
+import { livePublicTenant } from '../public-tenant';
 import { EmailSchema, PasswordSchema } from '../schemas/account-schemas';
 import { problem } from '../schemas/common';
 import { createRouter } from '../validation';
@@ -99,16 +99,6 @@ const verify = createRoute({
   },
 });
 
-/** The tenant a public portal request names: only while it resolves and is in good standing. */
-export async function livePortalTenant(deps: AppDeps, subdomain: string) {
-  const tenant = await findLiveTenant(deps.sql, subdomain);
-  if (!tenant) throw new ProblemError(404, ERROR_CODES.TENANT_NOT_FOUND, 'No such tenant');
-  if (!tenant.live) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
-  const refusal = standingProblem(tenant.state, tenant.accessBlocked);
-  if (refusal) refuseStanding(refusal);
-  return tenant;
-}
-
 const verificationFailed = () =>
   new ProblemError(401, ERROR_CODES.VERIFICATION_FAILED, 'Invalid or expired code, or wrong password');
 
@@ -119,7 +109,7 @@ export function portalSignUpRoutes(deps: AppDeps) {
 
   router.openapi(register, async (c) => {
     const input = c.req.valid('json');
-    const tenant = await livePortalTenant(deps, input.subdomain);
+    const tenant = await livePublicTenant(deps, input.subdomain);
     const key = await loadTenantKey(sql, config.masterKey, tenant.id);
     if (!key) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
     // Hashed whether or not the address is taken: the answer and its timing are the same either way.
@@ -159,7 +149,7 @@ export function portalSignUpRoutes(deps: AppDeps) {
 
   router.openapi(verify, async (c) => {
     const input = c.req.valid('json');
-    const tenant = await livePortalTenant(deps, input.subdomain);
+    const tenant = await livePublicTenant(deps, input.subdomain);
     // Committed on its own before anything is compared, so a wrong guess always costs a try.
     const pending = await withTenant(sql, tenant.id, (db) =>
       claimVerificationAttempt(db, tenant.id, input.email, VERIFICATION_MAX_ATTEMPTS),

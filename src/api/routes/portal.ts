@@ -17,12 +17,13 @@ import { refuseStanding, standingProblem } from '../account-access';
 import { authenticate, inTenantTransaction } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
+import { livePublicTenant } from '../public-tenant';
 import { EmailSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem } from '../schemas/common';
 import { IdSchema } from '../schemas/security-schemas';
 import { createRouter } from '../validation';
 import { requestErasure } from './erasure';
-import { livePortalTenant, PortalSessionSchema as Session } from './portal-sign-up';
+import { PortalSessionSchema as Session } from './portal-sign-up';
 import { tenantOf } from './tenant-of';
 
 type PortalEnv = AppEnv & { Variables: { contactId: string; accountId: string; db: Queryable } };
@@ -168,7 +169,7 @@ export function portalRoutes(deps: AppDeps) {
 
   router.openapi(login, async (c) => {
     const input = c.req.valid('json');
-    const tenant = await livePortalTenant(deps, input.subdomain);
+    const tenant = await livePublicTenant(deps, input.subdomain);
     const throttleKey = `portal:${c.get('clientIp') ?? 'unknown'}`;
     // Claimed before the hash, in one statement: concurrent guesses cannot share an attempt (as the staff sign-in).
     const claim = await claimAttempt(sql, tenant.id, throttleKey);
@@ -190,7 +191,7 @@ export function portalRoutes(deps: AppDeps) {
   router.use('/v1/portal/oauth', authenticate(deps, ['operator']) as never);
   router.openapi(oauth, async (c) => {
     const input = c.req.valid('json');
-    const tenant = await livePortalTenant(deps, input.subdomain);
+    const tenant = await livePublicTenant(deps, input.subdomain);
     const key = await loadTenantKey(sql, config.masterKey, tenant.id);
     if (!key) throw new ProblemError(410, ERROR_CODES.TENANT_GONE, 'This tenant is no longer available');
     const session = await withTenant(sql, tenant.id, async (db) => {
