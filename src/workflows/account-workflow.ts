@@ -3,7 +3,9 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  setDefaultSignalHandler,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -25,7 +27,7 @@ import {
   requestDeletionUpdate,
   viewQuery,
 } from './account-messages';
-import type { ReactivateInput, RequestDeletionInput } from './account-messages';
+import type { PaymentSignalInput, ReactivateInput, RequestDeletionInput } from './account-messages';
 import { BATCHED, QUICK } from './activity-options';
 import { toAccountView } from './account-view';
 import type { AccountView } from './account-view';
@@ -49,6 +51,9 @@ export interface AccountWorkflowResult {
   transitions: number;
   purgedAt: string;
 }
+
+/** Histories from before this patch registered one handler per payment signal; they replay as they ran. */
+export const PAYMENT_SIGNALS_IN_ARRIVAL_ORDER = 'payment-signals-in-arrival-order';
 
 const quick = proxyActivities<AccountActivities>(QUICK);
 const cascade = proxyActivities<AccountActivities>(BATCHED);
@@ -80,12 +85,22 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
 
   // Signals sent before occurredAt existed carry none: they apply in arrival order, as they did.
   const when = (occurredAt: number | undefined) => (occurredAt === undefined ? {} : { occurredAt });
-  setHandler(paymentSucceededSignal, ({ eventId, occurredAt }) => {
-    inbox.push({ event: { type: 'payment_succeeded', eventId, at: Date.now(), ...when(occurredAt) } });
-  });
-  setHandler(paymentFailedSignal, ({ eventId, occurredAt }) => {
-    inbox.push({ event: { type: 'payment_failed', eventId, at: Date.now(), ...when(occurredAt) } });
-  });
+  const onPayment = (type: 'payment_succeeded' | 'payment_failed', { eventId, occurredAt }: PaymentSignalInput) => {
+    inbox.push({ event: { type, eventId, at: Date.now(), ...when(occurredAt) } });
+  };
+  if (patched(PAYMENT_SIGNALS_IN_ARRIVAL_ORDER)) {
+    // Signals that reach a run before its first task wait in the SDK and are handed out as each handler is
+    // registered: with one handler per kind, every success would be handled before every failure. One handler for
+    // both receives them in the order they arrived.
+    setDefaultSignalHandler((name: string, ...args: unknown[]) => {
+      const payment = args[0] as PaymentSignalInput;
+      if (name === paymentSucceededSignal.name) onPayment('payment_succeeded', payment);
+      else if (name === paymentFailedSignal.name) onPayment('payment_failed', payment);
+    });
+  } else {
+    setHandler(paymentSucceededSignal, (payment) => onPayment('payment_succeeded', payment));
+    setHandler(paymentFailedSignal, (payment) => onPayment('payment_failed', payment));
+  }
   setHandler(
     reactivateUpdate,
     async ({ channel }): Promise<AccountView> => {

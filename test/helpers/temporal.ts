@@ -98,22 +98,46 @@ export const DEFAULT_POLICY = testConfig().lifecycle;
 
 /**
  * Waits until the workflow has handled everything sent to it so far: a completed workflow task after its last
- * signal, no workflow task scheduled since, and no activity pending. A query right after a signal may be answered before the signal is handled; after
- * this it cannot. Throws when the workflow does not settle in time.
+ * signal, no workflow task scheduled since, no activity or accepted update still open. A query right after a signal
+ * may be answered before the signal is handled; after this it cannot. Judged from one snapshot of the history: a
+ * history and a separate describe() taken moments apart can each look idle while, between them, an activity
+ * finished and the next one was about to be scheduled. Throws when the workflow does not settle in time.
  */
 export async function settled(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const history = await handle.fetchHistory();
-    const events = history.events ?? [];
-    const lastSignal = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes != null);
-    const lastTaskDone = events.findLastIndex((e) => e.workflowTaskCompletedEventAttributes != null);
-    const lastTaskScheduled = events.findLastIndex((e) => e.workflowTaskScheduledEventAttributes != null);
-    const description = await handle.describe();
-    const closed = description.status.name !== 'RUNNING';
-    const idle = lastTaskDone > lastSignal && lastTaskDone > lastTaskScheduled;
-    if (closed || (idle && (description.raw.pendingActivities ?? []).length === 0)) return;
+    const events = (await handle.fetchHistory()).events ?? [];
+    if (historyIsSettled(events)) return;
     if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} did not settle within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+function historyIsSettled(events: HistoryEvent[]): boolean {
+  const closed = events.some(
+    (e) =>
+      e.workflowExecutionCompletedEventAttributes != null ||
+      e.workflowExecutionFailedEventAttributes != null ||
+      e.workflowExecutionTerminatedEventAttributes != null ||
+      e.workflowExecutionCanceledEventAttributes != null ||
+      e.workflowExecutionContinuedAsNewEventAttributes != null ||
+      e.workflowExecutionTimedOutEventAttributes != null,
+  );
+  if (closed) return true;
+  const count = (has: (e: HistoryEvent) => unknown): number => events.filter((e) => has(e) != null).length;
+  const openActivities =
+    count((e) => e.activityTaskScheduledEventAttributes) -
+    count((e) => e.activityTaskCompletedEventAttributes) -
+    count((e) => e.activityTaskFailedEventAttributes) -
+    count((e) => e.activityTaskTimedOutEventAttributes) -
+    count((e) => e.activityTaskCanceledEventAttributes);
+  const openUpdates =
+    count((e) => e.workflowExecutionUpdateAcceptedEventAttributes) -
+    count((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+  const lastSignal = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes != null);
+  const lastTaskDone = events.findLastIndex((e) => e.workflowTaskCompletedEventAttributes != null);
+  const lastTaskScheduled = events.findLastIndex((e) => e.workflowTaskScheduledEventAttributes != null);
+  return lastTaskDone > lastSignal && lastTaskDone > lastTaskScheduled && openActivities === 0 && openUpdates === 0;
 }

@@ -76,18 +76,26 @@ describe('accountWorkflow continue-as-new', () => {
     );
     expect(described.runId).not.toBe(firstRun);
 
-    // Events seen before continue-as-new are remembered by the new run. A new failure moves the account to
-    // past_due; replays of a success and a failure from before the continue-as-new must then change nothing (a
-    // forgotten success would make it active again, a forgotten failure would add nothing, hence both kinds).
-    await latest.signal(paymentFailedSignal, { eventId: 'evt_new' });
-    await latest.signal(paymentSucceededSignal, { eventId: 'evt_s0' });
-    await latest.signal(paymentSucceededSignal, { eventId: 'evt_a' });
-    await latest.signal(paymentFailedSignal, { eventId: 'evt_f5' });
+    // Events seen before continue-as-new are remembered by the new run. Each replay is sent alone and handled before
+    // the next: signals that reach a run before its first task may be handled in any order, and the order matters.
     await settled(latest);
-    const after = await latest.query(viewQuery);
-    expect(after.state).toBe('past_due');
-    expect(after.transitions).toHaveLength(14);
-    expect(after.transitions.at(-1)).toMatchObject({ from: 'active', to: 'past_due', cause: 'payment_failed' });
+    const sendAndSettle = async (signal: typeof paymentFailedSignal, eventId: string): Promise<AccountView> => {
+      await latest.signal(signal, { eventId });
+      await settled(latest);
+      return latest.query(viewQuery);
+    };
+    // A forgotten failure would move the active account to past_due.
+    expect(await sendAndSettle(paymentFailedSignal, 'evt_f5')).toMatchObject({
+      state: 'active',
+      transitions: view.transitions,
+    });
+    const pastDue = await sendAndSettle(paymentFailedSignal, 'evt_new');
+    expect(pastDue.state).toBe('past_due');
+    expect(pastDue.transitions).toHaveLength(14);
+    expect(pastDue.transitions.at(-1)).toMatchObject({ from: 'active', to: 'past_due', cause: 'payment_failed' });
+    // A forgotten success, the first one or a later one, would make it active again.
+    expect(await sendAndSettle(paymentSucceededSignal, 'evt_s0')).toEqual(pastDue);
+    expect(await sendAndSettle(paymentSucceededSignal, 'evt_a')).toEqual(pastDue);
     await latest.terminate('test done');
   });
 });
@@ -137,7 +145,11 @@ describe('accountWorkflow continue-as-new at the server’s suggestion', () => {
     }
     const first = await env.client.workflow.getHandle(handle.workflowId, firstRun).describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    // One at a time, each handled before the next: signals that reach a run before its first task may be handled
+    // in any order.
+    await settled(latest);
     await latest.signal(paymentFailedSignal, { eventId: 'evt_new' });
+    await settled(latest);
     await latest.signal(paymentSucceededSignal, { eventId: 'evt_s0' });
     await settled(latest);
     const view = await latest.query(viewQuery);
