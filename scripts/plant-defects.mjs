@@ -128,6 +128,13 @@ export const DEFECTS = [
     replace: 'select true as delivered from billing_events where id = ${event.id}',
     jest: ['--selectProjects', 'api', 'e2e', '-t', 'never "duplicate"|whose earlier delivery failed'],
   },
+  {
+    what: 'the payment signals are handled kind by kind again',
+    file: 'src/workflows/account-workflow.ts',
+    find: 'if (patched(PAYMENT_SIGNALS_IN_ARRIVAL_ORDER)) {',
+    replace: 'if (!patched(PAYMENT_SIGNALS_IN_ARRIVAL_ORDER)) {',
+    jest: ['--selectProjects', 'workflows', '-t', 'in the order they arrived'],
+  },
 ];
 
 function plant(defect) {

@@ -26,10 +26,20 @@ export interface Config {
   readonly dbPool: { readonly api: number; readonly worker: number };
   /**
    * PostgreSQL's own limits, ms: a statement of the API that runs longer is cancelled (the caller hears 503), and a
-   * session that idles inside a transaction is ended (any pool). The worker's statements have no limit: a backup or
-   * cascade step may run long, and heartbeats watch it.
+   * session that idles inside a transaction is ended (any pool). The worker's statements have no limit of their own
+   * (a backup may run long; heartbeats watch it) except the erasure batches, each abandoned and retried after
+   * `erasureBatchMs` (a batch takes milliseconds; one that does not is stuck on a lock or a server that stopped).
    */
-  readonly dbTimeouts: { readonly statementMs: number; readonly idleInTransactionMs: number };
+  readonly dbTimeouts: {
+    readonly statementMs: number;
+    readonly idleInTransactionMs: number;
+    readonly erasureBatchMs: number;
+  };
+  /**
+   * The API answers 503 `SERVICE_TIMEOUT` to a request still running after this long (ms), whatever it waits on: a
+   * frozen database answers no statement timeout. Defaults to the statement timeout plus 5 s.
+   */
+  readonly requestTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * Outbound mail: an `smtp://` or `smtps://` URL (credentials in it, never logged). Unset means `npm start` runs
@@ -178,7 +188,9 @@ export function loadConfig(env: Env): Config {
   const dbTimeouts = {
     statementMs: timeoutMs('DB_STATEMENT_TIMEOUT', '30s'),
     idleInTransactionMs: timeoutMs('DB_IDLE_IN_TRANSACTION_TIMEOUT', '60s'),
+    erasureBatchMs: timeoutMs('ERASURE_BATCH_TIMEOUT', '30s'),
   };
+  const requestTimeoutMs = timeoutMs('REQUEST_TIMEOUT', `${dbTimeouts.statementMs + 5_000}ms`);
 
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -210,6 +222,7 @@ export function loadConfig(env: Env): Config {
     lifecycle: Object.freeze(lifecycle),
     dbPool: Object.freeze(dbPool),
     dbTimeouts: Object.freeze(dbTimeouts),
+    requestTimeoutMs,
     logLevel: logLevel as Config['logLevel'],
     smtpUrl,
     mailFrom,

@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { insertAudit } from '../db/audit';
+import { answeredWithin } from '../db/client';
 import type { Sql } from '../db/client';
 import type { ErasureKind, ErasureStep } from '../domain/erasure-plan';
 import type { LifecyclePolicy } from '../domain/account-lifecycle';
@@ -17,6 +18,8 @@ export interface ErasureActivityDeps {
   batchSize?: number;
   /** Least time between two heartbeats of a step (default 1 s; 0: after every batch, as tests want). */
   heartbeatEveryMs?: number;
+  /** A batch still unanswered after this long (ms) is cancelled and the step fails, to be retried (default 30 s). */
+  batchTimeoutMs?: number;
 }
 
 export interface ErasureRef {
@@ -33,6 +36,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   const { sql, masterKey } = deps;
   const batchSize = deps.batchSize ?? 500;
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 1000;
+  const batchTimeoutMs = deps.batchTimeoutMs ?? 30_000;
 
   async function findRequest(ref: ErasureRef) {
     const [row] = await sql<{ kind: ErasureKind; subjectId: string; status: string; subjectHash: string | null }[]>`
@@ -84,13 +88,10 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       // batch a payload conversion and a native call. Cancellation is still checked after every batch.
       let lastBeat = Number.NEGATIVE_INFINITY;
       for (;;) {
-        const [batch] = await sql.unsafe<{ n: number }[]>(statement, [
-          input.accountId,
-          subjectId,
-          batchSize,
-          input.requestId,
-          input.step,
-        ]);
+        const [batch] = await answeredWithin(
+          sql.unsafe<{ n: number }[]>(statement, [input.accountId, subjectId, batchSize, input.requestId, input.step]),
+          batchTimeoutMs,
+        );
         const touched = batch?.n ?? 0;
         if (performance.now() - lastBeat >= heartbeatEveryMs) {
           context.heartbeat({ step: input.step });

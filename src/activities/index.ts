@@ -16,7 +16,12 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemActivities(deps),
     ...createAccountActivities({ sql: deps.sql, masterKey: deps.config.masterKey, logger: deps.logger }),
-    ...createErasureActivities({ sql: deps.sql, masterKey: deps.config.masterKey, policy: deps.config.lifecycle }),
+    ...createErasureActivities({
+      sql: deps.sql,
+      masterKey: deps.config.masterKey,
+      policy: deps.config.lifecycle,
+      batchTimeoutMs: deps.config.dbTimeouts.erasureBatchMs,
+    }),
   };
 }
 

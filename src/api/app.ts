@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ERROR_CODES } from '../domain/error-codes';
 import type { AppDeps, AppEnv } from './deps';
 import { createErrorHandler } from './error-handler';
+import { requestDeadline } from './middleware/request-deadline';
 import { accessLog } from './middleware/access-log';
 import { clientAddress } from './middleware/client-address';
 import { requestId } from './middleware/request-id';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId);
   app.use('*', clientAddress(deps.config.trustedProxies));
   app.use('*', accessLog(logger));
+  app.use('*', requestDeadline(deps.config.requestTimeoutMs));
   const headers = (contentSecurityPolicy: Record<string, string[]>) =>
     secureHeaders({
       strictTransportSecurity: deps.https ? 'max-age=31536000; includeSubDomains' : false,

@@ -19,5 +19,7 @@ export interface AppEnv {
     requestId: string;
     /** Resolved once per request (socket peer or trusted proxy's X-Forwarded-For); null without a socket. */
     clientIp: string | null;
+    /** Aborted once the request outran REQUEST_TIMEOUT (middleware/request-deadline.ts). */
+    deadline: AbortSignal;
   };
 }

@@ -35,6 +35,39 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
   });
 }
 
+/** A statement abandoned by `answeredWithin`: retry it (its work, if any, was rolled back or will be). */
+export class StatementDeadlineError extends Error {
+  constructor(ms: number) {
+    super(`the statement did not answer within ${ms} ms and was cancelled`);
+    this.name = 'StatementDeadlineError';
+  }
+}
+
+/**
+ * The statement's result, or StatementDeadlineError after `ms` — at once, even when the server has stopped answering
+ * (a server-side statement_timeout needs a server that runs). The statement is cancelled; a cancel that cannot reach
+ * the server now takes effect when it answers again.
+ */
+export async function answeredWithin<T>(
+  query: postgres.PendingQuery<T extends readonly postgres.MaybeRow[] ? T : never>,
+  ms: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      query.cancel();
+      reject(new StatementDeadlineError(ms));
+    }, ms);
+  });
+  // The cancelled statement rejects later, once the server answers; the caller has its error already.
+  (query as Promise<unknown>).catch(() => undefined);
+  try {
+    return (await Promise.race([query, late])) as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The role tenant-scoped requests run as: it owns no table, so forced row-level security applies to it. */
 export const APP_ROLE = 'lethe_app';
 

@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   CANNOT_DELETE_OWNER: 'CANNOT_DELETE_OWNER',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  /** A request outran REQUEST_TIMEOUT: a service it waited on stopped answering. */
+  SERVICE_TIMEOUT: 'SERVICE_TIMEOUT',
   INTERNAL: 'INTERNAL',
   /** Any other refusal by the HTTP layer; the status says which. */
   HTTP_ERROR: 'HTTP_ERROR',

@@ -1,6 +1,7 @@
 import { CancelledFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createErasureActivities } from '../../src/activities/erasure-activities';
+import { StatementDeadlineError } from '../../src/db/client';
 import { erasurePlan } from '../../src/domain/erasure-plan';
 import type { ErasureStep } from '../../src/domain/erasure-plan';
 import { receiptPublicKeyPem, verifyReceipt } from '../../src/security/receipts';
@@ -175,5 +176,46 @@ describe('erasure activities', () => {
       { n: number }[]
     >`select count(*)::int as n from attachments where account_id = ${t.accountId}`;
     expect(attachments!.n).toBe(1);
+  });
+
+  it('gives up on a batch stuck behind a lock after its own limit, and the retry ends with exact counts', async () => {
+    const subject = await subjectWithTickets(2, 3);
+    const limited = createErasureActivities({
+      sql,
+      masterKey: TEST_MASTER_KEY,
+      policy,
+      batchSize: 50,
+      batchTimeoutMs: 300,
+    });
+    await limited.startErasure(subject);
+    const consents: ErasureStep = 'contact_consents';
+    const holder = testSql();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // A long migration, or a stuck transaction elsewhere, holds the table the batch deletes from.
+    const holding = holder.begin(async (tx) => {
+      await tx`lock table consents in access exclusive mode`;
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      const started = Date.now();
+      const step = new MockActivityEnvironment().run(limited.runErasureStep, { ...subject, step: consents });
+      await expect(step).rejects.toBeInstanceOf(StatementDeadlineError);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      release();
+      await holding;
+      await holder.end();
+    }
+    // The cancelled batch changed nothing; its retry counts the one consent once.
+    expect(await new MockActivityEnvironment().run(limited.runErasureStep, { ...subject, step: consents })).toBe(1);
+    const [left] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from consents where contact_id = ${subject.contactId}`;
+    expect(left!.n).toBe(0);
   });
 });

@@ -39,15 +39,32 @@ describe('loadConfig', () => {
     expect(config.operatorTokens).toHaveLength(2);
     expect(config.tls).toBeUndefined();
     expect(config.dbPool).toEqual({ api: 10, worker: 4 });
-    expect(config.dbTimeouts).toEqual({ statementMs: 30_000, idleInTransactionMs: 60_000 });
+    expect(config.dbTimeouts).toEqual({ statementMs: 30_000, idleInTransactionMs: 60_000, erasureBatchMs: 30_000 });
+    expect(config.requestTimeoutMs).toBe(35_000);
   });
 
   it('takes the database time limits as durations of at least 100 ms', () => {
     const config = loadConfig({ ...TEST_ENV, DB_STATEMENT_TIMEOUT: '5s', DB_IDLE_IN_TRANSACTION_TIMEOUT: '2m' });
-    expect(config.dbTimeouts).toEqual({ statementMs: 5_000, idleInTransactionMs: 120_000 });
-    expect(problemsOf({ ...TEST_ENV, DB_STATEMENT_TIMEOUT: '50ms', DB_IDLE_IN_TRANSACTION_TIMEOUT: 'soon' })).toEqual([
+    expect(config.dbTimeouts).toEqual({ statementMs: 5_000, idleInTransactionMs: 120_000, erasureBatchMs: 30_000 });
+    // The request deadline follows the statement timeout unless set.
+    expect(config.requestTimeoutMs).toBe(10_000);
+    expect(loadConfig({ ...TEST_ENV, REQUEST_TIMEOUT: '2s', ERASURE_BATCH_TIMEOUT: '1m' })).toMatchObject({
+      requestTimeoutMs: 2_000,
+      dbTimeouts: { statementMs: 30_000, erasureBatchMs: 60_000 },
+    });
+    expect(
+      problemsOf({
+        ...TEST_ENV,
+        DB_STATEMENT_TIMEOUT: '50ms',
+        DB_IDLE_IN_TRANSACTION_TIMEOUT: 'soon',
+        ERASURE_BATCH_TIMEOUT: '0s',
+        REQUEST_TIMEOUT: 'never',
+      }),
+    ).toEqual([
       'DB_STATEMENT_TIMEOUT must be a duration of at least 100ms, such as 30s',
       'DB_IDLE_IN_TRANSACTION_TIMEOUT must be a duration of at least 100ms, such as 30s',
+      'ERASURE_BATCH_TIMEOUT must be a duration of at least 100ms, such as 30s',
+      'REQUEST_TIMEOUT must be a duration of at least 100ms, such as 30s',
     ]);
   });
 

@@ -89,7 +89,8 @@ export function authenticate(deps: AppDeps, allow: readonly Principal['kind'][])
     await inTenantTransaction(deps.sql, principal.accountId, async (tx) => {
       c.set('db', tx);
       await next();
-      return { failed: c.error !== undefined && !(c.error instanceof RecordedRefusal) };
+      // Past its deadline the caller was told 503: nothing of the request may commit after that.
+      return { failed: c.get('deadline').aborted || (c.error !== undefined && !(c.error instanceof RecordedRefusal)) };
     });
   });
 }

@@ -142,7 +142,7 @@ function portalSession(deps: AppDeps) {
     await inTenantTransaction(deps.sql, session.accountId, async (tx) => {
       c.set('db', tx);
       await next();
-      return { failed: c.error !== undefined };
+      return { failed: c.get('deadline').aborted || c.error !== undefined };
     });
   });
 }
