@@ -1,8 +1,8 @@
 // `npm start`: the whole of Lethe on one machine (DESIGN §1). Starts what the environment does not configure —
 // embedded PostgreSQL in .data/pg, the Temporal dev server with its SQLite file in .data/, Mailpit as the mail
 // server (SMTP :1025, UI :8025) — then migrates, runs the worker and the API in this process, and on Ctrl-C stops
-// everything it started.
-import { join } from 'node:path';
+// everything it started. An embedded server that dies is started again (embedded/supervisor.ts).
+import { join, resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startHttpServer } from './api/http-server';
 import { loadConfigOrExit } from './config-or-exit';
@@ -14,8 +14,10 @@ import type { EmbeddedMailpit } from './embedded/mailpit';
 import { startEmbeddedPostgres } from './embedded/postgres';
 import { projectRoot } from './embedded/project-root';
 import { readProvisionManifest } from './embedded/provision-manifest';
+import { supervise } from './embedded/supervisor';
 import { startDevServer, startTestServerAsTemporal } from './embedded/temporal-server';
 import type { EmbeddedTemporal } from './embedded/temporal-server';
+import { EMBEDDED_RESTART_POLICY } from './domain/restart-policy';
 import { createLogger } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
 import { createConfiguredSender } from './notifications/smtp-sender';
@@ -32,7 +34,8 @@ const MAILPIT_UI_PORT = 8025;
 
 async function main(): Promise<void> {
   const root = projectRoot();
-  const dataDir = join(root, '.data');
+  // Where the embedded servers keep their data; elsewhere than the checkout's .data/ when LETHE_DATA_DIR says so.
+  const dataDir = resolve(root, process.env.LETHE_DATA_DIR || '.data');
   const secrets = loadDevSecrets(join(dataDir, 'dev-secrets.json'));
   const env = { ...secrets, ...withoutEmpty(process.env) };
   const config = loadConfigOrExit(env);
@@ -46,16 +49,24 @@ async function main(): Promise<void> {
   // Ctrl-C during start-up must also clean up, hence registered before anything starts.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   onShutdownSignal(logger, stopAll);
+  // An embedded server that keeps dying: stop everything and exit non-zero rather than run half-alive.
+  const supervision = {
+    logger,
+    policy: EMBEDDED_RESTART_POLICY,
+    onGiveUp: (reason: string) => {
+      logger.fatal({ reason }, 'an embedded server cannot be kept running: stopping');
+      void stopAll().finally(() => process.exit(1));
+    },
+  };
 
   try {
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
-      const pg = await startEmbeddedPostgres({
-        dataDir: join(dataDir, 'pg'),
-        port: EMBEDDED_PG_PORT,
-        persistent: true,
-      });
-      stops.push(() => pg.stop());
+      const startPg = () =>
+        startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: EMBEDDED_PG_PORT, persistent: true });
+      const pg = await startPg();
+      const supervised = supervise('PostgreSQL', pg, startPg, supervision);
+      stops.push(() => supervised.stop());
       databaseUrl = await pg.createDatabase('lethe');
       logger.info({ port: pg.port }, 'embedded PostgreSQL started (.data/pg)');
     }
@@ -63,8 +74,10 @@ async function main(): Promise<void> {
     let temporalAddress = config.temporalAddress;
     let uiUrl: string | undefined;
     if (temporalAddress === undefined) {
-      const temporal = await startEmbeddedTemporal(root, dataDir, logger);
-      stops.push(() => temporal.stop());
+      const startTemporal = () => startEmbeddedTemporal(root, dataDir, logger);
+      const temporal = await startTemporal();
+      const supervised = supervise('Temporal server', temporal, startTemporal, supervision);
+      stops.push(() => supervised.stop());
       temporalAddress = temporal.address;
       uiUrl = temporal.uiUrl;
     }
@@ -72,8 +85,10 @@ async function main(): Promise<void> {
     let smtpUrl = config.smtpUrl;
     let mailUiUrl: string | undefined;
     if (smtpUrl === undefined) {
-      const mailpit = await startEmbeddedMailpit(root, dataDir);
-      stops.push(() => mailpit.stop());
+      const startMail = () => startEmbeddedMailpit(root, dataDir);
+      const mailpit = await startMail();
+      const supervised = supervise('Mailpit', mailpit, startMail, supervision);
+      stops.push(() => supervised.stop());
       smtpUrl = mailpit.smtpUrl;
       mailUiUrl = mailpit.uiUrl;
       logger.info({ smtp: smtpUrl, ui: mailUiUrl }, 'Mailpit started (.data/mailpit.db)');
@@ -128,6 +143,7 @@ async function main(): Promise<void> {
       `  Temporal      ${temporalAddress} namespace ${config.temporalNamespace}`,
       `  Mail          ${mailUiUrl !== undefined ? `${mailUiUrl}   (Mailpit: every mail Lethe sends lands here)` : 'sent through SMTP_URL'}`,
       `  Dev secrets   ${config.databaseUrl === undefined ? join(dataDir, 'dev-secrets.json') : 'from the environment'}`,
+      '  Embedded servers that die are restarted (logged at error level).',
       'Press Ctrl-C to stop.',
       '',
     ];

@@ -45,8 +45,23 @@ export function killedWithThisProcess(child: ChildProcess): ChildProcess {
   return child;
 }
 
+const stopped = new WeakSet<ChildProcess>();
+
+/**
+ * Resolves, saying how, when the child exits without `stopChild` having been called for it: a crash, an OOM kill, a
+ * kill by hand. Never resolves for an orderly stop.
+ */
+export function unexpectedExit(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (!stopped.has(child)) resolve(signal !== null ? `killed by ${signal}` : `exited with code ${code}`);
+    });
+  });
+}
+
 /** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves once the process is gone. */
 export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  stopped.add(child);
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

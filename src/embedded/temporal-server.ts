@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
-import { killedWithThisProcess, stopChild, waitForChild } from './child-process';
+import { killedWithThisProcess, stopChild, unexpectedExit, waitForChild } from './child-process';
 import { freePort } from './postgres';
 
 /** A Temporal server this process started. */
@@ -13,6 +13,9 @@ export interface EmbeddedTemporal {
   readonly address: string;
   /** Web UI address; the Java test server has none. */
   readonly uiUrl: string | undefined;
+  readonly pid: number;
+  /** Resolves, saying how, if the server dies without stop(). */
+  readonly exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +70,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Embedde
     kind: 'dev-server',
     address,
     uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    pid: child.pid ?? -1,
+    exited: unexpectedExit(child),
     stop: () => stopChild(child),
   };
 }
@@ -80,7 +85,14 @@ export async function startTestServerAsTemporal(executable: string, port?: numbe
   const child = killedWithThisProcess(spawn(executable, [String(chosen)], { stdio: ['ignore', 'ignore', 'pipe'] }));
   const address = `127.0.0.1:${chosen}`;
   await waitUntilServing(address, child, 30_000);
-  return { kind: 'test-server', address, uiUrl: undefined, stop: () => stopChild(child) };
+  return {
+    kind: 'test-server',
+    address,
+    uiUrl: undefined,
+    pid: child.pid ?? -1,
+    exited: unexpectedExit(child),
+    stop: () => stopChild(child),
+  };
 }
 
 /** Waits until the server answers gRPC (`getSystemInfo`), or fails with its last words. */

@@ -1,41 +1,10 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { freePort } from '../../src/embedded/postgres';
-import { projectRoot } from '../../src/embedded/project-root';
 import { stopChild } from '../../src/embedded/child-process';
 import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';
-
-const root = projectRoot();
-const dist = (...path: string[]) => join(root, 'dist', 'src', ...path);
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(p: Running, text: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!p.output().includes(text)) {
-    if (Date.now() > deadline || p.child.exitCode !== null) {
-      throw new Error(`never printed ${JSON.stringify(text)}; output: ${p.output().slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { dist, run, waitForOutput } from '../helpers/processes';
+import type { Running } from '../helpers/processes';
 
 /** The production entry points (`node dist/src/server.js`, `worker.js`) as an operator runs them. */
 describe('the production processes', () => {

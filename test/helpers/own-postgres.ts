@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killedWithThisProcess, stopChild } from '../../src/embedded/child-process';
 import { projectRoot } from '../../src/embedded/project-root';
 import { buildDistOnce } from './build';
+import { childProcesses, isAlive as alive } from './processes';
 
 /** A PostgreSQL server of one test file, to freeze, kill and bring back without touching the run's shared one. */
 export interface OwnPostgres {
@@ -35,28 +36,7 @@ const SCRIPT = (root: string) => `
 /** The postmaster (first line of postmaster.pid) and every process it started: the whole server. */
 function serverProcesses(dataDir: string): number[] {
   const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        // The parent is the second field after the command name, which may hold spaces: split after its ')'.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return [postmaster, ...childProcesses(postmaster, '')];
 }
 
 export async function startOwnPostgres(migrateTo: (url: string) => Promise<void>): Promise<OwnPostgres> {
