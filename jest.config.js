@@ -24,5 +24,7 @@ module.exports = {
     { ...withServers, displayName: 'activities', testMatch: ['<rootDir>/test/activities/**/*.test.ts'] },
     { ...withServers, displayName: 'api', testMatch: ['<rootDir>/test/api/**/*.test.ts'] },
     { ...withServers, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // Servers of their own, killed, frozen and restarted (issue 10 §3).
+    { ...withServers, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
   ],
 };

@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { startHttpServer } from '../../src/api/http-server';
 import type { RunningServer } from '../../src/api/http-server';
 import type { Config } from '../../src/config';
+import { createSql } from '../../src/db/client';
 import type { Sql } from '../../src/db/client';
 import { createLogger } from '../../src/logger';
 import { startOutboxDispatcher } from '../../src/notifications/outbox-dispatcher';
@@ -39,8 +40,9 @@ export interface Stack {
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   quietRuntime();
   const config = testConfig(env);
-  const sql = testSql();
-  const address = process.env.TEMPORAL_ADDRESS ?? '';
+  const sql = env.DATABASE_URL !== undefined ? createSql(env.DATABASE_URL) : testSql();
+  // A test may bring its own Temporal server (one it can kill): TEMPORAL_ADDRESS in env.
+  const address = env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? '';
   const temporal = createTemporalClient(address, 'default');
   const connection = await NativeConnection.connect({ address });
   const logger = createLogger('silent');
@@ -100,7 +102,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       await running;
       await connection.close();
       await temporal.connection.close();
-      await sql.end();
+      // Bounded: after its PostgreSQL was killed and restarted, the pool has been seen to wait for ever on end().
+      await sql.end({ timeout: 5 });
     },
   };
 }

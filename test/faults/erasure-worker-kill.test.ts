@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/embedded/project-root';
 import { stopChild } from '../../src/embedded/child-process';
@@ -9,7 +8,7 @@ import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
-import { FIXTURE_PASSWORD } from '../helpers/tenants';
+import { tenantWithBigSubject } from '../helpers/big-subject';
 
 // The worker runs as its own process (the production entry point, built here) so it can be SIGKILLed mid-cascade.
 describe('a worker SIGKILLed in the middle of a large erasure', () => {
@@ -44,35 +43,11 @@ describe('a worker SIGKILLed in the middle of a large erasure', () => {
   }
 
   it('resumes in a new worker and ends with exactly the result of an uninterrupted run', async () => {
-    const tag = randomBytes(4).toString('hex');
-    const subdomain = `kill-${tag}`;
-    const signup = await stack.http('POST', '/v1/accounts', {
-      subdomain,
-      name: 'Kill Co',
-      owner: { email: `o-${tag}@example.test`, name: 'O', password: FIXTURE_PASSWORD },
-    });
-    const accountId = signup.body.account.id as string;
-    const token = (
-      await stack.http('POST', '/v1/auth/login', {
-        subdomain,
-        email: `o-${tag}@example.test`,
-        password: FIXTURE_PASSWORD,
-      })
-    ).body.token as string;
-    const auth = { authorization: `Bearer ${token}` };
-    const contact = (
-      await stack.http('POST', '/v1/contacts', { email: `big-${tag}@example.test`, name: 'Big Subject' }, auth)
-    ).body.id as string;
-    const other = (
-      await stack.http('POST', '/v1/contacts', { email: `other-${tag}@example.test`, name: 'Other' }, auth)
-    ).body.id as string;
-    await stack.sql`insert into tickets (account_id, contact_id, channel, subject)
-                    select ${accountId}, c, 'email', 'ticket ' || g from generate_series(1, 2000) g, unnest(${[contact, other]}::uuid[]) c`;
-    await stack.sql`insert into messages (account_id, ticket_id, author_kind, author_contact_id, body)
-                    select t.account_id, t.id, 'contact', t.contact_id, 'message ' || g || ' from ' || t.contact_id
-                    from tickets t, generate_series(1, 10) g where t.account_id = ${accountId}`;
-    const otherBefore =
-      await stack.sql`select count(*)::int as n, md5(string_agg(id::text, ',' order by id)) as d from messages where author_contact_id = ${other}`;
+    const { accountId, auth, contact, subject, bystander, subjectMessagesLeft } = await tenantWithBigSubject(
+      stack,
+      2000,
+    );
+    const otherBefore = await bystander();
 
     const accepted = await stack.http('POST', `/v1/contacts/${contact}/erasure`, {}, auth);
     expect(accepted.status).toBe(202);
@@ -87,15 +62,11 @@ describe('a worker SIGKILLed in the middle of a large erasure', () => {
     const done = await until(progress, (r) => r.body?.status === 'completed', 90_000);
     expect(done.body.status).toBe('completed');
     expect(done.body.receipt.counts).toMatchObject({ contact_messages: 20_000, contact_tickets: 2_000, contact: 1 });
-    const [left] =
-      await stack.sql`select count(*)::int as n from messages where account_id = ${accountId} and author_contact_id = ${contact}`;
-    expect(left?.n).toBe(0);
-    expect(
-      await stack.sql`select count(*)::int as n, md5(string_agg(id::text, ',' order by id)) as d from messages where author_contact_id = ${other}`,
-    ).toEqual(otherBefore);
+    expect(await subjectMessagesLeft()).toBe(0);
+    expect(await bystander()).toEqual(otherBefore);
     const hits = await findIdentifiers({
       sql: stack.sql,
-      identifiers: [`big-${tag}@example.test`, 'Big Subject'],
+      identifiers: [subject.email, subject.name],
       accountId,
       temporal: stack.temporal.client,
     });
