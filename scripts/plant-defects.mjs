@@ -135,6 +135,20 @@ export const DEFECTS = [
     replace: 'if (!patched(PAYMENT_SIGNALS_IN_ARRIVAL_ORDER)) {',
     jest: ['--selectProjects', 'workflows', '-t', 'in the order they arrived'],
   },
+  {
+    what: 'requests have no deadline: a frozen database holds them as long as it is frozen',
+    file: 'src/api/app.ts',
+    find: "app.use('*', requestDeadline(deps.config.requestTimeoutMs));",
+    replace: '',
+    jest: ['--selectProjects', 'faults', '-t', 'answers every request 503 SERVICE_TIMEOUT'],
+  },
+  {
+    what: 'npm start no longer watches its embedded servers',
+    file: 'src/embedded/supervisor.ts',
+    find: '  watch(first);\n',
+    replace: '',
+    jest: ['--selectProjects', 'faults', '-t', 'npm start restarts an embedded server'],
+  },
 ];
 
 function plant(defect) {

@@ -1,23 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/embedded/postgres';
-import { stopChild } from '../../src/embedded/child-process';
-import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';
-import { dist, run, waitForOutput } from '../helpers/processes';
-import type { Running } from '../helpers/processes';
+import { dist, run, useBuiltProcesses, waitForOutput } from '../helpers/processes';
 
 /** The production entry points (`node dist/src/server.js`, `worker.js`) as an operator runs them. */
 describe('the production processes', () => {
-  const children: ChildProcess[] = [];
-  const started = (p: Running) => {
-    children.push(p.child);
-    return p;
-  };
-
-  beforeAll(() => buildDistOnce(), 120_000);
-  afterAll(async () => {
-    await Promise.all(children.map((c) => stopChild(c, 2_000)));
-  });
+  const started = useBuiltProcesses(2_000);
 
   it('answers 503 DATABASE_UNAVAILABLE with Retry-After while PostgreSQL is down, saying nothing secret', async () => {
     const port = await freePort();

@@ -1,10 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopChild } from '../../src/embedded/child-process';
 import { freePort } from '../../src/embedded/postgres';
 import { readProvisionManifest } from '../../src/embedded/provision-manifest';
 import { startDevServer } from '../../src/embedded/temporal-server';
@@ -12,12 +10,10 @@ import type { EmbeddedTemporal } from '../../src/embedded/temporal-server';
 import { createSql } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
 import { signWebhook } from '../../src/security/webhook-signature';
-import { buildDistOnce } from '../helpers/build';
 import { TEST_ENV } from '../helpers/config';
 import { startOwnPostgres } from '../helpers/own-postgres';
 import type { OwnPostgres } from '../helpers/own-postgres';
-import { childProcesses, dist, isAlive, run, waitForOutput } from '../helpers/processes';
-import type { Running } from '../helpers/processes';
+import { childProcesses, dist, isAlive, run, useBuiltProcesses, waitForOutput } from '../helpers/processes';
 import { until } from '../helpers/stack';
 
 /** The API of a running Lethe, from outside, over HTTP. */
@@ -110,15 +106,7 @@ const portIsFree = (port: number): Promise<boolean> =>
   });
 
 describe('services that die and come back', () => {
-  const children: ChildProcess[] = [];
-  const started = (p: Running) => {
-    children.push(p.child);
-    return p;
-  };
-  beforeAll(() => buildDistOnce(), 120_000);
-  afterAll(async () => {
-    await Promise.all(children.map((c) => stopChild(c, 5_000)));
-  });
+  const started = useBuiltProcesses(5_000);
 
   it('npm start restarts an embedded server that dies, and its API and worker carry on', async () => {
     // npm start's embedded servers listen on fixed ports (README); a developer's own npm start would hold them.

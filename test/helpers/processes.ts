@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopChild } from '../../src/embedded/child-process';
 import { projectRoot } from '../../src/embedded/project-root';
+import { buildDistOnce } from './build';
 
 /** A built entry point of dist/src (buildDistOnce first). */
 export const dist = (...path: string[]): string => join(projectRoot(), 'dist', 'src', ...path);
@@ -60,4 +62,20 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * The frame of a test file that runs built entry points: builds dist/ before, stops every process it started after
+ * (SIGTERM, SIGKILL after `graceMs`). Returns `started`, which registers a process and hands it back.
+ */
+export function useBuiltProcesses(graceMs: number): (p: Running) => Running {
+  const children: ChildProcess[] = [];
+  beforeAll(() => buildDistOnce(), 120_000);
+  afterAll(async () => {
+    await Promise.all(children.map((c) => stopChild(c, graceMs)));
+  });
+  return (p) => {
+    children.push(p.child);
+    return p;
+  };
 }
