@@ -40,7 +40,11 @@ export interface Stack {
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   quietRuntime();
   const config = testConfig(env);
-  const sql = env.DATABASE_URL !== undefined ? createSql(env.DATABASE_URL) : testSql();
+  // A database of the test's own, or pools of chosen sizes: then the API and the worker each get their own pool, as
+  // they do in production (one waits on the other: a deletion's answer waits for the worker to record the state).
+  const ownPool = env.DATABASE_URL !== undefined || env.API_DB_POOL_SIZE !== undefined;
+  const sql = ownPool ? createSql(config.databaseUrl ?? '', { max: config.dbPool.api }) : testSql();
+  const workerSql = ownPool ? createSql(config.databaseUrl ?? '', { max: config.dbPool.worker }) : sql;
   // A test may bring its own Temporal server (one it can kill): TEMPORAL_ADDRESS in env.
   const address = env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? '';
   const temporal = createTemporalClient(address, 'default');
@@ -51,13 +55,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     namespace: 'default',
     workflowBundle: await workflowBundle(),
     config,
-    sql,
+    sql: workerSql,
     logger,
   });
   const running = worker.run();
   // The worker's mail dispatcher, delivering to the run's Mailpit: tests read what people would receive.
   const outbox = startOutboxDispatcher(
-    sql,
+    workerSql,
     createSmtpSender({ smtpUrl: testSmtpUrl(), mailFrom: config.mailFrom }),
     logger,
     { masterKey: config.masterKey, intervalMs: 300 },
@@ -104,6 +108,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       await temporal.connection.close();
       // Bounded: after its PostgreSQL was killed and restarted, the pool has been seen to wait for ever on end().
       await sql.end({ timeout: 5 });
+      if (workerSql !== sql) await workerSql.end({ timeout: 5 });
     },
   };
 }
