@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { allowedRequests } from '../domain/account-lifecycle';
 import { ERROR_CODES } from '../domain/error-codes';
 import type { Logger } from '../logger';
 import { LifecycleRefusedError } from '../temporal/account-client';
@@ -21,7 +22,18 @@ export function toProblem(error: unknown): ProblemError | undefined {
     return new ProblemError(error.status, ERROR_CODES.HTTP_ERROR, error.message || 'Request refused');
   }
   if (error instanceof LifecycleRefusedError) {
-    return new ProblemError(409, error.code, 'The account’s state does not allow this');
+    const allowed = error.state === undefined ? undefined : allowedRequests(error.state);
+    return new ProblemError(
+      409,
+      ERROR_CODES.INVALID_TRANSITION,
+      'The account’s state does not allow this',
+      error.state === undefined
+        ? error.code
+        : `The account is ${error.state}: ${allowed?.length ? `it allows ${allowed.join(' and ')}` : 'it allows nothing more'}`,
+      undefined,
+      undefined,
+      { reason: error.code, ...(error.state !== undefined ? { state: error.state, allowed } : {}) },
+    );
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'Not found');

@@ -17,7 +17,14 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
+  /** A refused lifecycle request: the refusal, the account's state and what that state allows. */
+  reason?: string;
+  state?: string;
+  allowed?: string[];
 }
+
+/** Members a problem of a kind adds (RFC 9457 §3.2 extension members). */
+export type ProblemExtensions = Pick<Problem, 'reason' | 'state' | 'allowed'>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -33,6 +40,7 @@ export class ProblemError extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    readonly extensions?: ProblemExtensions,
   ) {
     super(`${status} ${code}: ${title}`);
     this.name = 'ProblemError';
@@ -48,6 +56,7 @@ export function problemBody(error: ProblemError, requestId: string | undefined):
     code: error.code,
     ...(requestId !== undefined ? { requestId } : {}),
     ...(error.errors !== undefined ? { errors: error.errors } : {}),
+    ...error.extensions,
   };
 }
 

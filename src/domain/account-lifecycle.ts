@@ -536,6 +536,17 @@ function clampedTime(lifecycle: AccountLifecycle, at: number): number {
   return Math.max(at, lifecycle.stateSince);
 }
 
+/** What support or the owner may ask of an account in `state` (what a 409 lists as allowed). */
+export type AccountRequest = 'reactivation' | 'deletion';
+
+/** The requests {@link decide} accepts in `state`: the same rules as its refusals, stated for people. */
+export function allowedRequests(state: AccountState): AccountRequest[] {
+  const allowed: AccountRequest[] = [];
+  if (refusalAfterDeletion(state) === undefined && BLOCKED_STATES.includes(state)) allowed.push('reactivation');
+  if (refusalAfterDeletion(state) === undefined) allowed.push('deletion');
+  return allowed;
+}
+
 function refusalAfterDeletion(state: AccountState): RefusalCode | undefined {
   if (state === 'deleting') return 'DELETION_IN_PROGRESS';
   if (state === 'deleted' || state === 'purged') return 'ACCOUNT_DELETED';

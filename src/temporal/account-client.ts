@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { REFUSAL_CODES, startLifecycle } from '../domain/account-lifecycle';
+import { ACCOUNT_STATES, REFUSAL_CODES, startLifecycle } from '../domain/account-lifecycle';
 import type { AccountState, LifecyclePolicy, RefusalCode } from '../domain/account-lifecycle';
 import {
   paymentFailedSignal,
@@ -108,7 +108,11 @@ export async function listAccounts(
 
 /** The account's state refused an update (thrown by {@link reactivateAccount} and {@link requestAccountDeletion}). */
 export class LifecycleRefusedError extends Error {
-  constructor(readonly code: RefusalCode) {
+  constructor(
+    readonly code: RefusalCode,
+    /** The account's state when it refused (workflows from before it was sent: unknown). */
+    readonly state: AccountState | undefined,
+  ) {
     super(`Refused by the account lifecycle: ${code}`);
     this.name = 'LifecycleRefusedError';
   }
@@ -122,7 +126,9 @@ async function refusalsAsConflicts<T>(call: () => Promise<T>): Promise<T> {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const code = error.cause.type;
       if (code && code in REFUSAL_CODES) {
-        throw new LifecycleRefusedError(code as RefusalCode);
+        const state = error.cause.details?.[0];
+        const known = (ACCOUNT_STATES as readonly unknown[]).includes(state) ? (state as AccountState) : undefined;
+        throw new LifecycleRefusedError(code as RefusalCode, known);
       }
     }
     throw error;

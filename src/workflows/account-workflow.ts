@@ -78,9 +78,15 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
     new Promise((settle) => {
       inbox.push({ event, settle });
     });
+  // The refusal names the state it was refused in (a state, never personal data), so the caller can say why.
   const refuse = (decision: Decision): void => {
     if (!decision.ok)
-      throw ApplicationFailure.create({ type: decision.code, message: decision.code, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: decision.code,
+        message: decision.code,
+        nonRetryable: true,
+        details: [lifecycle.state],
+      });
   };
 
   // Signals sent before occurredAt existed carry none: they apply in arrival order, as they did.

@@ -93,7 +93,7 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
         data: { object: { object: 'invoice', metadata: { lethe_account_id: tenant.accountId } } },
       },
       'POST /v1/support/accounts/{id}/reactivate': { channel: 'chat', reference: 'CHAT-1' },
-      'POST /v1/support/accounts/{id}/deletion': { channel: 'chat', reference: 'CHAT-1' },
+      'POST /v1/support/accounts/{id}/deletion': { channel: 'chat', reference: 'CHAT-1', confirm: tenant.subdomain },
       'POST /v1/auth/login': {
         subdomain: tenant.subdomain,
         email: tenant.ownerEmail,

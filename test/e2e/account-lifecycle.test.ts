@@ -210,12 +210,23 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
     expect(res.body.state).toBe('trial');
     expect((await stack.http('GET', `/v1/tenants/${a.subdomain}`)).status).toBe(200);
     expect((await login(a.subdomain, a.email)).status).toBe(200);
-    await stack.http(
-      'POST',
-      `/v1/support/accounts/${a.id}/deletion`,
-      { channel: 'email', reference: 'MAIL-78' },
-      stack.operator,
-    );
+    // Support deletes only when the account is named twice, by id and by subdomain; a refusal says why.
+    const supportDeletion = (body: Record<string, string>) =>
+      stack.http(
+        'POST',
+        `/v1/support/accounts/${a.id}/deletion`,
+        { channel: 'email', reference: 'MAIL-78', ...body },
+        stack.operator,
+      );
+    expect((await supportDeletion({})).body.code).toBe('VALIDATION_FAILED');
+    expect((await supportDeletion({ confirm: `${a.subdomain}x` })).body.code).toBe('CONFIRMATION_MISMATCH');
+    expect(await stateOf(a.id)).toBe('trial');
+    expect(await supportDeletion({ confirm: a.subdomain })).toMatchObject({ status: 202, body: { state: 'deleting' } });
+    const again = await supportDeletion({ confirm: a.subdomain });
+    expect(again).toMatchObject({ status: 409, body: { code: 'INVALID_TRANSITION', reason: expect.any(String) } });
+    expect(['DELETION_IN_PROGRESS', 'ACCOUNT_DELETED']).toContain(again.body.reason);
+    expect(['deleting', 'deleted', 'purged']).toContain(again.body.state);
+    expect(again.body.allowed).toEqual([]);
   });
 
   it('deletes at the owner’s request after password re-check and confirmation, refusing bad attempts unchanged', async () => {
@@ -245,8 +256,10 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
       { channel: 'chat', reference: 'C-9' },
       stack.operator,
     );
-    expect(late.status).toBe(409);
-    expect(late.body.code).toBe('ACCOUNT_DELETED');
+    expect(late).toMatchObject({
+      status: 409,
+      body: { code: 'INVALID_TRANSITION', reason: 'ACCOUNT_DELETED', state: 'deleted', allowed: [] },
+    });
   });
 
   it('answers bad input with the right status and changes nothing', async () => {
@@ -308,7 +321,16 @@ describe('account lifecycle end to end (HTTP → API → Temporal dev server →
       { channel: 'chat', reference: 'R-1' },
       stack.operator,
     );
-    expect(notSuspended).toMatchObject({ status: 409, body: { code: 'NOT_SUSPENDED' } });
+    expect(notSuspended).toMatchObject({
+      status: 409,
+      body: {
+        code: 'INVALID_TRANSITION',
+        reason: 'NOT_SUSPENDED',
+        state: 'trial',
+        allowed: ['deletion'],
+        detail: 'The account is trial: it allows deletion',
+      },
+    });
     expect((await stack.http('GET', `/v1/accounts/${randomUUID()}`, undefined, stack.operator)).status).toBe(404);
     expect((await stack.http('GET', `/v1/accounts/not-a-uuid`, undefined, stack.operator)).status).toBe(400);
     expect((await login(a.subdomain, a.email, 'wrong password!!')).body.code).toBe('INVALID_CREDENTIALS');

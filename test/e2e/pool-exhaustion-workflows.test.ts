@@ -110,7 +110,7 @@ describe('workflow-starting routes under concurrency on a small pool', () => {
     );
     expect(ownerDeletions).toContain(202);
     const supportDeletions = await atOnce('POST /v1/support/accounts/{id}/deletion', () =>
-      stack.http('POST', `/v1/support/accounts/${b.id}/deletion`, support, stack.operator),
+      stack.http('POST', `/v1/support/accounts/${b.id}/deletion`, { ...support, confirm: b.subdomain }, stack.operator),
     );
     expect(supportDeletions).toContain(202);
 

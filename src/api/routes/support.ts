@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps';
 import { authenticate } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
-import { AccountViewSchema, SupportRequestSchema } from '../schemas/account-schemas';
+import { AccountViewSchema, SupportDeletionSchema, SupportRequestSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
 import { createRouter } from '../validation';
 import type { AccountView } from '../../workflows/account-view';
@@ -17,10 +17,10 @@ const supportRequest = {
   body: { required: true, content: { 'application/json': { schema: SupportRequestSchema } } },
 };
 const supportErrors = {
-  400: problem('Invalid input'),
+  400: problem('Invalid input (CONFIRMATION_MISMATCH: `confirm` is not the account’s subdomain)'),
   401: problem('Operator token required'),
   404: problem('No such account'),
-  409: problem('The account’s state does not allow it, with the code (NOT_SUSPENDED, DELETION_IN_PROGRESS, …)'),
+  409: problem('INVALID_TRANSITION: the account’s state does not allow it; `reason`, `state` and `allowed` say why'),
   503: problem('Temporal unreachable; nothing was changed'),
 };
 const viewContent = { 'application/json': { schema: AccountViewSchema } };
@@ -39,9 +39,12 @@ const deletion = createRoute({
   method: 'post',
   path: '/v1/support/accounts/{id}/deletion',
   tags: ['support'],
-  summary: 'Delete an account now at the owner’s request (chat or email)',
+  summary: 'Delete an account now at the owner’s request (chat or email), confirmed by its subdomain',
   security: bearerSecurity,
-  request: supportRequest,
+  request: {
+    params: UuidParam,
+    body: { required: true, content: { 'application/json': { schema: SupportDeletionSchema } } },
+  },
   responses: { 202: { description: 'Deletion under way', content: viewContent }, ...supportErrors },
 });
 
@@ -58,9 +61,14 @@ export function supportRoutes(deps: AppDeps) {
     action: string,
     clientIp: string | null,
     update: () => Promise<AccountView>,
+    confirm?: string,
   ) {
     const account = await findAccount(sql, id);
     if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
+    // Like the owner's route: the account to delete is named twice, by id and by subdomain.
+    if (confirm !== undefined && confirm !== account.subdomain) {
+      throw new ProblemError(400, ERROR_CODES.CONFIRMATION_MISMATCH, '`confirm` must equal the account’s subdomain');
+    }
     const view = await update();
     await insertAudit(sql, {
       accountId: id,
@@ -85,8 +93,13 @@ export function supportRoutes(deps: AppDeps) {
   router.openapi(deletion, async (c) => {
     const { id } = c.req.valid('param');
     const request = c.req.valid('json');
-    const view = await act(id, request, 'support.deletion_requested', c.get('clientIp'), () =>
-      requestAccountDeletion(temporal.client, id, { by: 'support' }),
+    const view = await act(
+      id,
+      request,
+      'support.deletion_requested',
+      c.get('clientIp'),
+      () => requestAccountDeletion(temporal.client, id, { by: 'support' }),
+      request.confirm,
     );
     return c.json(view, 202);
   });

@@ -67,6 +67,11 @@ export const SupportRequestSchema = z
   })
   .openapi('SupportRequest');
 
+/** Support deleting at the owner's request names the account a second time, by its subdomain. */
+export const SupportDeletionSchema = SupportRequestSchema.extend({
+  confirm: z.string().openapi({ description: 'Must equal the account’s subdomain' }),
+}).openapi('SupportDeletionRequest');
+
 export const OwnerDeletionSchema = z
   .object({
     confirm: z.string().openapi({ description: 'Must equal the account’s subdomain' }),

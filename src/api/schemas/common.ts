@@ -6,9 +6,17 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
-    code: z.string().openapi({ description: 'Stable machine code, e.g. VALIDATION_FAILED, NOT_SUSPENDED' }),
+    code: z.string().openapi({ description: 'Stable machine code, e.g. VALIDATION_FAILED, INVALID_TRANSITION' }),
     requestId: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    reason: z.string().optional().openapi({
+      description: 'INVALID_TRANSITION: the refusal (NOT_SUSPENDED, DELETION_IN_PROGRESS, ACCOUNT_DELETED)',
+    }),
+    state: z.string().optional().openapi({ description: 'INVALID_TRANSITION: the account’s state' }),
+    allowed: z
+      .array(z.enum(['reactivation', 'deletion']))
+      .optional()
+      .openapi({ description: 'INVALID_TRANSITION: what the account’s state allows' }),
   })
   .openapi('Problem');
 
