@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
+import { mergeStaff, parseStaffTokens } from './domain/staff';
+import type { StaffMember } from './domain/staff';
 import { parseDuration } from './domain/duration';
 import type { LifecyclePolicy } from './domain/account-lifecycle';
 
@@ -14,7 +16,8 @@ export interface Config {
   readonly billingWebhookSecret: string;
   /** Stripe's endpoint secret (`whsec_…`) for `POST /v1/billing/stripe`; unset: that route answers 404. */
   readonly stripeWebhookSecret: string | undefined;
-  readonly operatorTokens: readonly string[];
+  /** Staff and their tokens, from OPERATOR_TOKENS and SUPPORT_TOKENS (`name:token` entries). */
+  readonly staff: readonly StaffMember[];
   readonly masterKey: Buffer;
   readonly trustedProxies: readonly string[];
   readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
@@ -123,13 +126,11 @@ export function loadConfig(env: Env): Config {
     problems.push('STRIPE_WEBHOOK_SECRET must be a Stripe endpoint secret (whsec_…)');
   }
 
-  const operatorTokens = (get('OPERATOR_TOKENS') ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-  if (operatorTokens.some((t) => t.length < MIN_SECRET_LENGTH)) {
-    problems.push(`OPERATOR_TOKENS must be comma-separated tokens of at least ${MIN_SECRET_LENGTH} characters each`);
-  }
+  const operators = parseStaffTokens('OPERATOR_TOKENS', get('OPERATOR_TOKENS'), 'operator');
+  const support = parseStaffTokens('SUPPORT_TOKENS', get('SUPPORT_TOKENS'), 'support');
+  const merged = mergeStaff(operators.staff, support.staff);
+  problems.push(...operators.problems, ...support.problems, ...merged.problems);
+  const staff = merged.staff.map((member) => Object.freeze(member));
 
   const masterKeyText = required('MASTER_KEY', 'base64 of 32 random bytes, e.g. `openssl rand -base64 32`');
   const masterKey = Buffer.from(masterKeyText, 'base64');
@@ -215,7 +216,7 @@ export function loadConfig(env: Env): Config {
     port,
     billingWebhookSecret,
     stripeWebhookSecret,
-    operatorTokens: Object.freeze(operatorTokens),
+    staff: Object.freeze(staff),
     masterKey,
     trustedProxies: Object.freeze(trustedProxies),
     tls: certPath !== undefined && keyPath !== undefined ? Object.freeze({ certPath, keyPath }) : undefined,

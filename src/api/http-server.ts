@@ -19,6 +19,13 @@ export async function startHttpServer(
   host = '0.0.0.0',
 ): Promise<RunningServer> {
   const tls = deps.config.tls;
+  const unnamed = deps.config.staff.filter((m) => !m.named).length;
+  if (unnamed > 0) {
+    deps.logger.warn(
+      { unnamed },
+      'staff tokens without a name act as "operator" in the audit trail: give each person name:token in OPERATOR_TOKENS / SUPPORT_TOKENS',
+    );
+  }
   const app = createApp({ ...deps, https: tls !== undefined });
   const server: ServerType = await new Promise((resolve) => {
     const s: ServerType = serve(

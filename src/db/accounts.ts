@@ -39,3 +39,21 @@ export const STATES_WITH_ACCESS = ['trial', 'active', 'past_due'] as const;
 export function accountHasAccess(account: Pick<AccountRow, 'state' | 'accessBlockedAt'>): boolean {
   return account.accessBlockedAt === null && (STATES_WITH_ACCESS as readonly string[]).includes(account.state);
 }
+
+/**
+ * Accounts by exact subdomain and/or by their owner's address (case-insensitive, exact), for staff looking up who
+ * wrote to them: ids and subdomains only.
+ */
+export async function findAccountsFor(
+  sql: Queryable,
+  filter: { subdomain?: string | undefined; ownerEmail?: string | undefined },
+  limit: number,
+): Promise<{ id: string; subdomain: string }[]> {
+  return sql<{ id: string; subdomain: string }[]>`
+    select a.id, a.subdomain from accounts a
+    where (${filter.subdomain ?? null}::text is null or a.subdomain = lower(${filter.subdomain ?? null}::text))
+      and (${filter.ownerEmail ?? null}::text is null or exists (
+        select 1 from users u where u.account_id = a.id and u.role = 'owner'
+          and lower(u.email) = lower(${filter.ownerEmail ?? null}::text)))
+    order by a.created_at desc limit ${limit}`;
+}

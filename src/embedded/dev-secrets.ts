@@ -15,7 +15,8 @@ export function loadDevSecrets(path: string): DevSecrets {
   const secrets: DevSecrets = {
     MASTER_KEY: randomBytes(32).toString('base64'),
     BILLING_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-    OPERATOR_TOKENS: `op_${randomBytes(24).toString('hex')}`,
+    // Named, so the audit trail says who acted: `dev`.
+    OPERATOR_TOKENS: `dev:op_${randomBytes(24).toString('hex')}`,
   };
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });

@@ -89,8 +89,14 @@ export async function listAccounts(
   client: Client,
   state: AccountState | undefined,
   limit: number,
+  /** Only these accounts (ids from the database: uuids, safe to quote). */
+  accountIds?: readonly string[],
 ): Promise<AccountListing[]> {
-  const query = `WorkflowType = 'accountWorkflow'${state ? ` AND AccountState = '${state}'` : ''}`;
+  const only =
+    accountIds === undefined
+      ? ''
+      : ` AND WorkflowId IN (${accountIds.map((id) => `'${accountWorkflowId(id)}'`).join(', ')})`;
+  const query = `WorkflowType = 'accountWorkflow'${state ? ` AND AccountState = '${state}'` : ''}${only}`;
   const out: AccountListing[] = [];
   for await (const execution of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
     const attrs = execution.typedSearchAttributes;

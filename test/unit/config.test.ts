@@ -36,7 +36,10 @@ describe('loadConfig', () => {
     expect(config.smtpUrl).toBeUndefined();
     expect(config.mailFrom).toBe('Lethe <no-reply@lethe.localhost>');
     expect(config.masterKey).toHaveLength(32);
-    expect(config.operatorTokens).toHaveLength(2);
+    expect(config.staff.map((m) => [m.name, m.role])).toEqual([
+      ['operator', 'operator'],
+      ['operator', 'operator'],
+    ]);
     expect(config.tls).toBeUndefined();
     expect(config.dbPool).toEqual({ api: 10, worker: 4 });
     expect(config.dbTimeouts).toEqual({ statementMs: 30_000, idleInTransactionMs: 60_000, erasureBatchMs: 30_000 });
@@ -103,7 +106,8 @@ describe('loadConfig', () => {
     const config = loadConfig(TEST_ENV);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.lifecycle)).toBe(true);
-    expect(Object.isFrozen(config.operatorTokens)).toBe(true);
+    expect(Object.isFrozen(config.staff)).toBe(true);
+    expect(Object.isFrozen(config.staff[0])).toBe(true);
   });
 
   it('names every bad key in one error', () => {
@@ -307,15 +311,30 @@ describe('loadConfig, key by key', () => {
     ]);
   });
 
-  it('reads operator tokens around spaces and empty entries, and refuses any short one', () => {
+  it('reads staff tokens around spaces and empty entries, named or bare, and refuses any short or repeated one', () => {
     const a = 'a'.repeat(32);
     const b = 'b'.repeat(40);
-    expect(loadConfig({ ...TEST_ENV, OPERATOR_TOKENS: `${a} , ${b},` }).operatorTokens).toEqual([a, b]);
-    const { OPERATOR_TOKENS: _unset, ...env } = TEST_ENV;
-    expect(loadConfig(env).operatorTokens).toEqual([]);
-    expect(problemsOf({ ...TEST_ENV, OPERATOR_TOKENS: `${a},${'c'.repeat(31)}` })).toEqual([
-      'OPERATOR_TOKENS must be comma-separated tokens of at least 32 characters each',
+    const c = 'c'.repeat(32);
+    const config = loadConfig({ ...TEST_ENV, OPERATOR_TOKENS: `alice:${a} , ${b},`, SUPPORT_TOKENS: `bob.s:${c}` });
+    expect(config.staff).toEqual([
+      { name: 'alice', role: 'operator', token: a, named: true },
+      { name: 'operator', role: 'operator', token: b, named: false },
+      { name: 'bob.s', role: 'support', token: c, named: true },
     ]);
+    const { OPERATOR_TOKENS: _unset, ...env } = TEST_ENV;
+    expect(loadConfig(env).staff).toEqual([]);
+    expect(problemsOf({ ...TEST_ENV, OPERATOR_TOKENS: `${a},x:${'c'.repeat(31)}` })).toEqual([
+      'OPERATOR_TOKENS entry 2: the token must be at least 32 characters',
+    ]);
+    expect(problemsOf({ ...TEST_ENV, OPERATOR_TOKENS: `alice:${a}`, SUPPORT_TOKENS: `bob:${a}` })).toEqual([
+      'OPERATOR_TOKENS/SUPPORT_TOKENS: a token is given twice',
+    ]);
+    // A part before ':' that is no valid name leaves the entry a bare token (tokens may hold ':').
+    expect(loadConfig({ ...TEST_ENV, OPERATOR_TOKENS: `Not A Name:${a}` }).staff[0]).toMatchObject({
+      name: 'operator',
+      token: `Not A Name:${a}`,
+      named: false,
+    });
   });
 
   it('takes the master key with or without base64 padding, and nothing around it', () => {

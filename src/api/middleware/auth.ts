@@ -5,6 +5,7 @@ import { withTenant } from '../../db/client';
 import type { Queryable, Sql } from '../../db/client';
 import { findLiveSession } from '../../db/sessions';
 import { ERROR_CODES } from '../../domain/error-codes';
+import type { StaffRole } from '../../domain/staff';
 import { safeEqual } from '../../security/tokens';
 import { enforceIpAllowlist, refuseStanding, standingProblem } from '../account-access';
 import type { AppDeps, AppEnv } from '../deps';
@@ -22,7 +23,22 @@ export interface UserPrincipal {
   sessionId?: string;
 }
 
-export type Principal = { kind: 'operator' } | UserPrincipal;
+/** A member of Lethe's staff (OPERATOR_TOKENS, SUPPORT_TOKENS), named in the audit trail of what they do. */
+export interface StaffPrincipal {
+  kind: StaffRole;
+  name: string;
+}
+
+export type Principal = StaffPrincipal | UserPrincipal;
+
+/** How a staff member's action is recorded as the actor of an audit entry. */
+export const staffActor = (staff: StaffPrincipal): string => `staff:${staff.name}`;
+
+/** The staff member behind a request of a staff-only route (its `authenticate` lets no user through). */
+export function staffOf(principal: Principal): StaffPrincipal {
+  if (principal.kind === 'user') throw new ProblemError(403, ERROR_CODES.FORBIDDEN, 'Staff only');
+  return principal;
+}
 
 export type AuthEnv = AppEnv & {
   Variables: {
@@ -105,8 +121,14 @@ async function resolve(
   if (header === '') throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (bearer !== undefined) {
-    if (allow.includes('operator') && deps.config.operatorTokens.some((t) => safeEqual(t, bearer))) {
-      return { kind: 'operator' };
+    if (allow.includes('operator') || allow.includes('support')) {
+      const member = deps.config.staff.find((m) => safeEqual(m.token, bearer));
+      if (member !== undefined) {
+        if (!allow.includes(member.role)) {
+          throw new ProblemError(403, ERROR_CODES.FORBIDDEN, 'Operators only: support staff may not use this route');
+        }
+        return { kind: member.role, name: member.name };
+      }
     }
     if (!allow.includes('user')) throw unauthenticated();
     if (bearer.startsWith('lsess_')) {

@@ -118,7 +118,7 @@ export function accountRoutes(deps: AppDeps) {
     return c.json({ account: withView(view, body.subdomain), ownerId: created.ownerId }, 201);
   });
 
-  router.use('/v1/accounts/:id', authenticate(deps, ['operator', 'user']));
+  router.use('/v1/accounts/:id', authenticate(deps, ['operator', 'support', 'user']));
   router.use('/v1/accounts/:id/deletion', authenticate(deps, ['user']));
 
   router.openapi(getAccount, async (c) => {

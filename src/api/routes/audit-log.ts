@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { listAudit } from '../../db/audit';
 import type { AppDeps } from '../deps';
 import { authenticate, requireRole } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
@@ -7,6 +8,12 @@ import { AuditEntrySchema } from '../schemas/security-schemas';
 import { createRouter } from '../validation';
 import { tenantOf } from './tenant-of';
 
+/** The paging of an audit trail (also the staff's view of one, in admin.ts). */
+export const AuditPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().positive().optional().openapi({ description: 'Entries with a smaller id (paging)' }),
+});
+
 const list = createRoute({
   method: 'get',
   path: '/v1/audit-log',
@@ -14,15 +21,7 @@ const list = createRoute({
   summary: 'The account’s audit trail, newest first (owner, admin)',
   security: bearerSecurity,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
-      before: z.coerce
-        .number()
-        .int()
-        .positive()
-        .optional()
-        .openapi({ description: 'Entries with a smaller id (paging)' }),
-    }),
+    query: AuditPageQuery,
   },
   responses: {
     200: {
@@ -40,21 +39,7 @@ export function auditLogRoutes(deps: AppDeps) {
     const me = tenantOf(c.get('principal'));
     const db = c.get('db');
     const { limit, before } = c.req.valid('query');
-    const rows = await db<
-      {
-        id: number;
-        actor: string;
-        action: string;
-        targetId: string | null;
-        clientIp: string | null;
-        reference: string | null;
-        createdAt: Date;
-      }[]
-    >`
-      select id::float8 as id, actor, action, target_id, host(client_ip) as client_ip, reference, created_at from audit_log
-      where account_id = ${me.accountId} ${before !== undefined ? db`and id < ${before}` : db``}
-      order by id desc limit ${limit}`;
-    return c.json({ entries: rows.map(({ createdAt, ...r }) => ({ ...r, at: createdAt.toISOString() })) }, 200);
+    return c.json({ entries: await listAudit(db, me.accountId, { limit, before }) }, 200);
   });
   return router;
 }

@@ -4,8 +4,8 @@ import { insertAudit } from '../../db/audit';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { reactivateAccount, requestAccountDeletion } from '../../temporal/account-client';
 import type { AppDeps } from '../deps';
-import { authenticate } from '../middleware/auth';
-import type { AuthEnv } from '../middleware/auth';
+import { authenticate, staffActor, staffOf } from '../middleware/auth';
+import type { AuthEnv, StaffPrincipal } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { AccountViewSchema, SupportDeletionSchema, SupportRequestSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
@@ -18,7 +18,7 @@ const supportRequest = {
 };
 const supportErrors = {
   400: problem('Invalid input (CONFIRMATION_MISMATCH: `confirm` is not the account’s subdomain)'),
-  401: problem('Operator token required'),
+  401: problem('A staff token (SUPPORT_TOKENS or OPERATOR_TOKENS) required'),
   404: problem('No such account'),
   409: problem('INVALID_TRANSITION: the account’s state does not allow it; `reason`, `state` and `allowed` say why'),
   503: problem('Temporal unreachable; nothing was changed'),
@@ -48,14 +48,15 @@ const deletion = createRoute({
   responses: { 202: { description: 'Deletion under way', content: viewContent }, ...supportErrors },
 });
 
-/** Support staff acting on what owners asked for by chat or email; authenticated by OPERATOR_TOKENS. */
+/** Staff acting on what owners asked for by chat or email; SUPPORT_TOKENS or OPERATOR_TOKENS, named in the audit. */
 export function supportRoutes(deps: AppDeps) {
   const { sql, temporal } = deps;
   const router = createRouter<AuthEnv>();
-  router.use('/v1/support/*', authenticate(deps, ['operator']));
+  router.use('/v1/support/*', authenticate(deps, ['operator', 'support']));
 
   /** Runs one support action on an existing account and audits it with the request's channel and reference. */
   async function act(
+    staff: StaffPrincipal,
     id: string,
     request: { channel: 'chat' | 'email'; reference: string },
     action: string,
@@ -72,7 +73,7 @@ export function supportRoutes(deps: AppDeps) {
     const view = await update();
     await insertAudit(sql, {
       accountId: id,
-      actor: 'operator',
+      actor: staffActor(staff),
       action: `${action}_${request.channel}`,
       targetId: id,
       clientIp,
@@ -84,7 +85,7 @@ export function supportRoutes(deps: AppDeps) {
   router.openapi(reactivate, async (c) => {
     const { id } = c.req.valid('param');
     const request = c.req.valid('json');
-    const view = await act(id, request, 'support.reactivated', c.get('clientIp'), () =>
+    const view = await act(staffOf(c.get('principal')), id, request, 'support.reactivated', c.get('clientIp'), () =>
       reactivateAccount(temporal.client, id, { channel: request.channel }),
     );
     return c.json(view, 200);
@@ -94,6 +95,7 @@ export function supportRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     const request = c.req.valid('json');
     const view = await act(
+      staffOf(c.get('principal')),
       id,
       request,
       'support.deletion_requested',

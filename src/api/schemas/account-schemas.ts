@@ -129,6 +129,8 @@ export const AccountListingSchema = z
     accounts: z.array(
       z.object({
         accountId: z.string(),
+        /** Given when the look-up was by subdomain or owner email (from the database; visibility holds no name). */
+        subdomain: z.string().optional(),
         state: z.string().optional(),
         plan: z.string().optional(),
         nextTransitionAt: iso.optional(),
