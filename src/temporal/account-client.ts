@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACCOUNT_STATES, REFUSAL_CODES, startLifecycle } from '../domain/account-lifecycle';
+import { startSummary } from '../workflows/account-story';
 import type { AccountState, LifecyclePolicy, RefusalCode } from '../domain/account-lifecycle';
 import {
   paymentFailedSignal,
@@ -32,6 +33,8 @@ export async function startAccountWorkflow(
     taskQueue: TASK_QUEUE,
     workflowId: accountWorkflowId(accountId),
     args: [{ accountId, policy, startedAt }],
+    // What the Web UI's list shows for the row; the workflow keeps its current details up to date.
+    staticSummary: startSummary(lifecycle),
     typedSearchAttributes: [
       { key: ACCOUNT_STATE, value: lifecycle.state },
       { key: ACCOUNT_PLAN, value: lifecycle.plan },

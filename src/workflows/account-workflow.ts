@@ -1,3 +1,4 @@
+import type { ActivityOptions } from '@temporalio/workflow';
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -5,6 +6,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setDefaultSignalHandler,
   setHandler,
   upsertSearchAttributes,
@@ -12,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { AccountActivities } from '../activities/account-activities';
 import { decide, nextTransitionAt, nextWakeAt, startLifecycle } from '../domain/account-lifecycle';
+import { currentDetails, wakeSummary } from './account-story';
 import type {
   AccountEffect,
   AccountEvent,
@@ -55,8 +58,9 @@ export interface AccountWorkflowResult {
 /** Histories from before this patch registered one handler per payment signal; they replay as they ran. */
 export const PAYMENT_SIGNALS_IN_ARRIVAL_ORDER = 'payment-signals-in-arrival-order';
 
-const quick = proxyActivities<AccountActivities>(QUICK);
-const cascade = proxyActivities<AccountActivities>(BATCHED);
+/** Activities labelled for the Web UI's history: the summary says what the step does to the account. */
+const labelled = (summary: string, options: ActivityOptions = QUICK) =>
+  proxyActivities<AccountActivities>({ ...options, summary });
 
 interface Pending {
   event: AccountEvent;
@@ -132,6 +136,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
   setHandler(viewQuery, () => toAccountView(accountId, lifecycle));
 
   const publish = (): void => {
+    setCurrentDetails(currentDetails(lifecycle));
     const next = nextTransitionAt(lifecycle);
     upsertSearchAttributes([
       { key: ACCOUNT_STATE, value: lifecycle.state },
@@ -154,7 +159,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
     lifecycle = decision.lifecycle;
     const transition = lifecycle.transitions[lifecycle.transitions.length - 1];
     if (lifecycle.transitions.length > transitionsBefore && transition) {
-      await quick.recordAccountState({
+      await labelled(`record state: ${lifecycle.state}`).recordAccountState({
         accountId,
         state: lifecycle.state,
         plan: lifecycle.plan,
@@ -178,28 +183,28 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
   async function run(effect: AccountEffect): Promise<void> {
     switch (effect.type) {
       case 'block_access':
-        await quick.blockAccess(accountId);
+        await labelled('block access').blockAccess(accountId);
         return;
       case 'restore_access':
-        await quick.restoreAccess(accountId);
+        await labelled('restore access').restoreAccess(accountId);
         return;
       case 'remove_configuration':
-        await quick.removeConfiguration(accountId);
+        await labelled('remove domain and configuration').removeConfiguration(accountId);
         return;
       case 'restore_configuration':
-        await quick.restoreConfiguration(accountId);
+        await labelled('restore domain and configuration').restoreConfiguration(accountId);
         return;
       case 'delete_data':
-        await quick.backupTenant(accountId);
-        await cascade.deleteTenantData(accountId);
+        await labelled('encrypted backup of the tenant').backupTenant(accountId);
+        await labelled('delete tenant data', BATCHED).deleteTenantData(accountId);
         await apply({ type: 'deletion_completed', at: Date.now() });
         return;
       case 'purge_backup':
-        await quick.purgeTenant(accountId);
+        await labelled('purge backup (crypto-shred its key)').purgeTenant(accountId);
         return;
       case 'notify': {
         const deadlineAt = nextTransitionAt(lifecycle);
-        await quick.enqueueNotification({
+        await labelled(`queue notice: ${effect.kind.replaceAll('_', ' ')}`).enqueueNotification({
           accountId,
           kind: effect.kind,
           ...(deadlineAt !== undefined ? { deadlineAt } : {}),
@@ -236,7 +241,9 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<Acco
       }
       continue;
     }
-    await condition(() => inbox.length > 0, wakeAt === undefined ? undefined : wakeAt - Date.now());
+    if (wakeAt === undefined) await condition(() => inbox.length > 0);
+    else
+      await condition(() => inbox.length > 0, wakeAt - Date.now(), { summary: wakeSummary(lifecycle) ?? 'deadline' });
   }
   await condition(allHandlersFinished);
   return {
