@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { insertPortalSession } from '../../src/db/portal';
-import { startStack } from '../helpers/stack';
+import { signUpAndSignIn, startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
 
@@ -20,19 +20,7 @@ describe('workflow-starting routes under concurrency on a small pool', () => {
   }, 120_000);
   afterAll(() => stack?.stop());
 
-  async function account() {
-    const tag = randomBytes(4).toString('hex');
-    const subdomain = `pool-${tag}`;
-    const email = `owner-${tag}@example.test`;
-    const signup = await stack.http('POST', '/v1/accounts', {
-      subdomain,
-      name: 'Pool Co',
-      owner: { email, name: 'O', password: FIXTURE_PASSWORD },
-    });
-    expect(signup.status).toBe(201);
-    const login = await stack.http('POST', '/v1/auth/login', { subdomain, email, password: FIXTURE_PASSWORD });
-    return { id: signup.body.account.id as string, subdomain, auth: { authorization: `Bearer ${login.body.token}` } };
-  }
+  const account = () => signUpAndSignIn(stack, 'pool');
 
   /** `times` requests at once; each must answer within 20 s, none with a 5xx. */
   async function atOnce(

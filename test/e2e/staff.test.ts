@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { startStack, until } from '../helpers/stack';
+import { signUpAndSignIn, startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
-import { FIXTURE_PASSWORD } from '../helpers/tenants';
 
 const ALICE = `alice-operator-token-${'a'.repeat(20)}`;
 const BARE = `bare-operator-token-${'o'.repeat(20)}`;
@@ -18,17 +16,8 @@ describe('named staff finding and acting on an account', () => {
   afterAll(() => stack?.stop());
 
   async function signup() {
-    const tag = randomBytes(4).toString('hex');
-    const subdomain = `staff-${tag}`;
-    const email = `Owner.${tag}@Example.test`;
-    const res = await stack.http('POST', '/v1/accounts', {
-      subdomain,
-      name: 'Staff Co',
-      owner: { email, name: 'O', password: FIXTURE_PASSWORD },
-    });
-    expect(res.status).toBe(201);
-    const login = await stack.http('POST', '/v1/auth/login', { subdomain, email, password: FIXTURE_PASSWORD });
-    return { id: res.body.account.id as string, subdomain, email, owner: as(login.body.token as string) };
+    const a = await signUpAndSignIn(stack, 'staff', (tag) => `Owner.${tag}@Example.test`);
+    return { ...a, owner: a.auth };
   }
 
   const auditOf = async (id: string) =>

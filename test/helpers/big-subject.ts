@@ -1,22 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { signUpAndSignIn } from './stack';
 import type { Stack } from './stack';
-import { FIXTURE_PASSWORD } from './tenants';
 
 /** A tenant whose subject and a bystander each own `tickets` tickets of 10 messages, made through the API and SQL. */
 export async function tenantWithBigSubject(stack: Stack, tickets: number) {
-  const tag = randomBytes(4).toString('hex');
-  const subdomain = `big-${tag}`;
-  const ownerEmail = `o-${tag}@example.test`;
-  const signup = await stack.http('POST', '/v1/accounts', {
-    subdomain,
-    name: 'Big Co',
-    owner: { email: ownerEmail, name: 'O', password: FIXTURE_PASSWORD },
-  });
-  const accountId = signup.body.account.id as string;
-  const token = (
-    await stack.http('POST', '/v1/auth/login', { subdomain, email: ownerEmail, password: FIXTURE_PASSWORD })
-  ).body.token as string;
-  const auth = { authorization: `Bearer ${token}` };
+  const { id: accountId, auth, tag } = await signUpAndSignIn(stack, 'big');
   const subject = { email: `big-${tag}@example.test`, name: 'Big Subject' };
   const contact = (await stack.http('POST', '/v1/contacts', subject, auth)).body.id as string;
   const other = (await stack.http('POST', '/v1/contacts', { email: `other-${tag}@example.test`, name: 'Other' }, auth))

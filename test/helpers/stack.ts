@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { startHttpServer } from '../../src/api/http-server';
@@ -15,6 +16,7 @@ import { signWebhook } from '../../src/security/webhook-signature';
 import { testConfig, TEST_ENV } from './config';
 import { testSql } from './db';
 import { testSmtpUrl } from './mailbox';
+import { FIXTURE_PASSWORD } from './tenants';
 import { quietRuntime, workflowBundle } from './temporal';
 
 /** The real stack for end-to-end tests: HTTP server, worker and client on the dev server, PostgreSQL. */
@@ -129,4 +131,25 @@ export async function until<T>(read: () => Promise<T>, check: (v: T) => boolean,
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A new account signed up through the API, and its owner signed in: ids, names and the owner's auth header. */
+export async function signUpAndSignIn(stack: Stack, prefix: string, ownerEmail?: (tag: string) => string) {
+  const tag = randomBytes(4).toString('hex');
+  const subdomain = `${prefix}-${tag}`;
+  const email = ownerEmail?.(tag) ?? `owner-${tag}@example.test`;
+  const signup = await stack.http('POST', '/v1/accounts', {
+    subdomain,
+    name: `${prefix} Co`,
+    owner: { email, name: 'O', password: FIXTURE_PASSWORD },
+  });
+  if (signup.status !== 201) throw new Error(`signup answered ${signup.status}`);
+  const login = await stack.http('POST', '/v1/auth/login', { subdomain, email, password: FIXTURE_PASSWORD });
+  return {
+    id: signup.body.account.id as string,
+    subdomain,
+    email,
+    tag,
+    auth: { authorization: `Bearer ${login.body.token as string}` },
+  };
 }

@@ -141,3 +141,27 @@ function historyIsSettled(events: HistoryEvent[]): boolean {
   const lastTaskScheduled = events.findLastIndex((e) => e.workflowTaskScheduledEventAttributes != null);
   return lastTaskDone > lastSignal && lastTaskDone > lastTaskScheduled && openActivities === 0 && openUpdates === 0;
 }
+
+/**
+ * The frame of a workflow test file on the run's dev server: an environment and a worker for the file, stopped after
+ * it. Read `env()` inside tests (it exists once beforeAll has run).
+ */
+export function useDevServerWorker(sql: Sql): { env: () => TestWorkflowEnvironment } {
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: Awaited<ReturnType<typeof runTestWorker>> | undefined;
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    worker = await runTestWorker(env, sql);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await env?.teardown();
+    await sql.end();
+  });
+  return {
+    env: () => {
+      if (env === undefined) throw new Error('the dev-server environment is not up yet');
+      return env;
+    },
+  };
+}

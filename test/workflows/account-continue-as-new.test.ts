@@ -8,7 +8,7 @@ import { accountWorkflow } from '../../src/workflows';
 import { paymentFailedSignal, paymentSucceededSignal, viewQuery } from '../../src/workflows/account-messages';
 import type { AccountView } from '../../src/workflows/account-view';
 import { testSql } from '../helpers/db';
-import { createDevServerEnv, DEFAULT_POLICY, quietRuntime, runTestWorker, settled } from '../helpers/temporal';
+import { DEFAULT_POLICY, quietRuntime, runTestWorker, settled, useDevServerWorker } from '../helpers/temporal';
 import { seedTenant } from '../helpers/tenants';
 
 /** A first payment, then six failures each followed by a payment: 13 transitions, ending active. */
@@ -23,20 +23,8 @@ async function payThenAlternate(handle: WorkflowHandle): Promise<void> {
 // On the dev server (a real Temporal server) rather than the Java test server: the latter loses track of its
 // time-skipping lock when signals race a continue-as-new, which made this test hang now and then.
 describe('accountWorkflow continue-as-new', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Awaited<ReturnType<typeof runTestWorker>>;
   const sql = testSql();
-
-  beforeAll(async () => {
-    env = await createDevServerEnv();
-    worker = await runTestWorker(env, sql);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await env?.teardown();
-    await sql.end();
-  });
+  const frame = useDevServerWorker(sql);
 
   async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
     const deadline = Date.now() + 20_000;
@@ -48,6 +36,7 @@ describe('accountWorkflow continue-as-new', () => {
   }
 
   it('continues as new with its state and its seen billing ids, losing no signal', async () => {
+    const env = frame.env();
     const t = await seedTenant(sql);
     const handle = await env.client.workflow.start(accountWorkflow, {
       taskQueue: TASK_QUEUE,

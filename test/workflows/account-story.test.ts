@@ -1,9 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startAccountWorkflow } from '../../src/temporal/account-client';
 import { accountWorkflowId } from '../../src/temporal/ids';
 import { paymentSucceededSignal } from '../../src/workflows/account-messages';
 import { testSql } from '../helpers/db';
-import { createDevServerEnv, DEFAULT_POLICY, runTestWorker, settled } from '../helpers/temporal';
+import { DEFAULT_POLICY, settled, useDevServerWorker } from '../helpers/temporal';
 import { seedTenant } from '../helpers/tenants';
 
 const payloadText = (p: { data?: Uint8Array | null } | null | undefined): string | undefined =>
@@ -11,22 +10,12 @@ const payloadText = (p: { data?: Uint8Array | null } | null | undefined): string
 
 // Issue 11 §4, on the dev server (the server whose Web UI operators read): the history reads as the lifecycle.
 describe('accountWorkflow in the Temporal Web UI', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Awaited<ReturnType<typeof runTestWorker>>;
   const sql = testSql();
-
-  beforeAll(async () => {
-    env = await createDevServerEnv();
-    worker = await runTestWorker(env, sql);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await env?.teardown();
-    await sql.end();
-  });
+  const frame = useDevServerWorker(sql);
 
   it('carries a summary, current details and labelled timers and activities, with no personal data', async () => {
     const t = await seedTenant(sql);
+    const env = frame.env();
     await startAccountWorkflow(env.client, t.accountId, DEFAULT_POLICY, Date.now());
     const handle = env.client.workflow.getHandle(accountWorkflowId(t.accountId));
     await settled(handle);
