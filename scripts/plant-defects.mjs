@@ -185,16 +185,25 @@ for (const defect of chosen) {
   let outcome = 'stale';
   try {
     if (planted.status === 'planted') {
-      const run = spawnSync('npx', ['jest', ...defect.jest], {
-        cwd: root,
-        env: { ...process.env, TZ: 'UTC' },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const summary = `${run.stdout}${run.stderr}`;
-      // Caught means a test failed; a run that matched no test would "pass" and prove nothing.
-      const ran = /Tests:.*\d+ (passed|failed)/.test(summary);
-      outcome = !ran ? 'no tests ran' : run.status === 0 ? 'SURVIVED' : 'caught';
+      // A run that gives no verdict (a test server that did not start) is tried once more before it counts.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const run = spawnSync('npx', ['jest', ...defect.jest], {
+          cwd: root,
+          env: { ...process.env, TZ: 'UTC' },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          // Jest's output with the SDK's warnings can be large; a truncated one would lose the summary line.
+          maxBuffer: 256 * 1024 * 1024,
+        });
+        const summary = `${run.stdout}${run.stderr}`;
+        // Caught means a test failed; a run that matched no test would "pass" and prove nothing.
+        const ran = /Tests:.*\d+ (passed|failed)/.test(summary);
+        outcome = !ran ? 'no tests ran' : run.status === 0 ? 'SURVIVED' : 'caught';
+        if (ran) break;
+        const why = run.error?.message ?? `exit ${run.status}${run.signal ? `, ${run.signal}` : ''}`;
+        console.log(`--- defect ${defect.n}, attempt ${attempt}: no test summary (${why}); its last lines:`);
+        console.log(`${summary.slice(-3000)}\n---`);
+      }
     }
   } finally {
     planted.restore();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from '../../src/embedded/postgres';
 import { readProvisionManifest } from '../../src/embedded/provision-manifest';
 import { startDevServer } from '../../src/embedded/temporal-server';
@@ -153,6 +153,7 @@ describe('services that die and come back', () => {
     start.child.kill('SIGINT');
     expect(await start.exited).toEqual({ code: 0, signal: null });
     expect(servers.filter(isAlive)).toEqual([]);
+    rmSync(dataDir, { recursive: true, force: true });
   }, 600_000);
 
   it('the production API and worker carry on, without a restart, when Temporal and PostgreSQL come back', async () => {
@@ -197,6 +198,7 @@ describe('services that die and come back', () => {
     } finally {
       await temporal.stop();
       await pg.stop();
+      rmSync(dirname(temporalOptions.dbFile), { recursive: true, force: true });
     }
   }, 600_000);
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from '../../src/embedded/postgres';
 import { readProvisionManifest } from '../../src/embedded/provision-manifest';
 import { startDevServer } from '../../src/embedded/temporal-server';
@@ -47,6 +47,7 @@ describe('Temporal killed under webhook load', () => {
   afterAll(async () => {
     await stack?.stop();
     await temporal?.stop();
+    if (options?.dbFile) rmSync(dirname(options.dbFile), { recursive: true, force: true });
   });
 
   async function signup(): Promise<string> {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killedWithThisProcess, stopChild } from '../../src/embedded/child-process';
@@ -87,6 +87,7 @@ export async function startOwnPostgres(migrateTo: (url: string) => Promise<void>
     async stop() {
       thaw();
       await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
