@@ -12,6 +12,11 @@ export interface Config {
   /** Unset means `npm start` runs the Temporal dev server; the worker and API default to localhost:7233. */
   readonly temporalAddress: string | undefined;
   readonly temporalNamespace: string;
+  /**
+   * Where staff open the Temporal Web UI (`https://temporal.example.com`): the console links each account to its
+   * workflow there. Unset: no link, unless `npm start` runs the dev server (then its UI).
+   */
+  readonly temporalUiUrl: string | undefined;
   readonly port: number;
   readonly billingWebhookSecret: string;
   /** Stripe's endpoint secret (`whsec_…`) for `POST /v1/billing/stripe`; unset: that route answers 404. */
@@ -110,6 +115,11 @@ export function loadConfig(env: Env): Config {
   const temporalNamespace = get('TEMPORAL_NAMESPACE') ?? 'default';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(temporalNamespace)) {
     problems.push('TEMPORAL_NAMESPACE must be a namespace name (letters, digits, . _ -)');
+  }
+
+  const temporalUiUrl = get('TEMPORAL_UI_URL')?.replace(/\/+$/, '');
+  if (temporalUiUrl !== undefined && !isWebUrl(temporalUiUrl)) {
+    problems.push('TEMPORAL_UI_URL must be an http:// or https:// URL, e.g. http://localhost:8233');
   }
 
   const portText = get('PORT') ?? '3000';
@@ -213,6 +223,7 @@ export function loadConfig(env: Env): Config {
     databaseUrl,
     temporalAddress,
     temporalNamespace,
+    temporalUiUrl,
     port,
     billingWebhookSecret,
     stripeWebhookSecret,
@@ -228,6 +239,15 @@ export function loadConfig(env: Env): Config {
     smtpUrl,
     mailFrom,
   });
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.search === '';
+  } catch {
+    return false;
+  }
 }
 
 function isSmtpUrl(text: string): boolean {

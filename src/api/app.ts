@@ -8,6 +8,7 @@ import { accessLog } from './middleware/access-log';
 import { clientAddress } from './middleware/client-address';
 import { requestId } from './middleware/request-id';
 import { ProblemError } from './problem';
+import { CONSOLE_CSP, consoleRoutes } from './routes/console';
 import { DOCS_CSP, docsRoutes } from './routes/docs';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
@@ -59,9 +60,11 @@ export function createApp(deps: AppDeps) {
     });
   const apiHeaders = headers({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
   const docsHeaders = headers(DOCS_CSP);
-  // The outer middleware writes its headers last: the docs' policy, registered first, wins on /docs.
+  const consoleHeaders = headers(CONSOLE_CSP);
+  // The outer middleware writes its headers last: the docs' and console's policies, registered first, win there.
   app.use('/docs', docsHeaders);
   app.use('/docs/*', docsHeaders);
+  app.use('/console/*', consoleHeaders);
   app.use('*', apiHeaders);
   app.use(
     '*',
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', systemRoutes(deps));
   app.route('/', docsRoutes());
+  app.route('/', consoleRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', billingRoutes(deps));
   app.route('/', stripeBillingRoutes(deps));

@@ -1,16 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { findAccount, findAccountsFor } from '../../db/accounts';
-import { insertAudit, listAudit } from '../../db/audit';
 import { ACCOUNT_STATES } from '../../domain/account-lifecycle';
-import { ERROR_CODES } from '../../domain/error-codes';
-import { listAccounts } from '../../temporal/account-client';
 import type { AppDeps } from '../deps';
-import { authenticate, staffActor, staffOf } from '../middleware/auth';
+import { authenticate, staffOf } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
-import { ProblemError } from '../problem';
 import { AccountListingSchema, EmailSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
 import { AuditEntrySchema } from '../schemas/security-schemas';
+import { lookUpAccounts, readAuditTrail } from '../staff-desk';
 import { createRouter } from '../validation';
 import { AuditPageQuery } from './audit-log';
 
@@ -57,55 +53,19 @@ const auditLog = createRoute({
 });
 
 export function adminRoutes(deps: AppDeps) {
-  const { sql } = deps;
   const router = createRouter<AuthEnv>();
   router.use('/v1/admin/*', authenticate(deps, ['operator', 'support']));
 
   router.openapi(list, async (c) => {
-    const staff = staffOf(c.get('principal'));
-    const { subdomain, ownerEmail, state, limit } = c.req.valid('query');
-    if (subdomain === undefined && ownerEmail === undefined) {
-      if (staff.kind !== 'operator') {
-        throw new ProblemError(403, ERROR_CODES.FORBIDDEN, 'Support looks accounts up by subdomain or owner email');
-      }
-      return c.json({ accounts: await listAccounts(deps.temporal.client, state, limit) }, 200);
-    }
-    const found = await findAccountsFor(sql, { subdomain, ownerEmail }, limit);
-    if (ownerEmail !== undefined) {
-      // Who looked whom up is personal-data processing in itself: each account found records it, without the address.
-      for (const account of found) {
-        await insertAudit(sql, {
-          accountId: account.id,
-          actor: staffActor(staff),
-          action: 'staff.looked_up_by_owner_email',
-          targetId: account.id,
-          clientIp: c.get('clientIp'),
-        });
-      }
-    }
-    if (found.length === 0) return c.json({ accounts: [] }, 200);
-    const listed = await listAccounts(
-      deps.temporal.client,
-      state,
-      limit,
-      found.map((a) => a.id),
-    );
-    const subdomains = new Map(found.map((a) => [a.id, a.subdomain]));
-    return c.json({ accounts: listed.map((a) => ({ ...a, subdomain: subdomains.get(a.accountId) })) }, 200);
+    const { limit, ...lookup } = c.req.valid('query');
+    const accounts = await lookUpAccounts(deps, staffOf(c.get('principal')), lookup, limit, c.get('clientIp'));
+    return c.json({ accounts }, 200);
   });
 
   router.openapi(auditLog, async (c) => {
-    const staff = staffOf(c.get('principal'));
     const { id } = c.req.valid('param');
-    if (!(await findAccount(sql, id))) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
-    const entries = await listAudit(sql, id, c.req.valid('query'));
-    await insertAudit(sql, {
-      accountId: id,
-      actor: staffActor(staff),
-      action: 'staff.read_audit_log',
-      targetId: id,
-      clientIp: c.get('clientIp'),
-    });
+    const page = c.req.valid('query');
+    const entries = await readAuditTrail(deps, staffOf(c.get('principal')), id, page, c.get('clientIp'));
     return c.json({ entries }, 200);
   });
 

@@ -1,16 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { findAccount } from '../../db/accounts';
-import { insertAudit } from '../../db/audit';
-import { ERROR_CODES } from '../../domain/error-codes';
-import { reactivateAccount, requestAccountDeletion } from '../../temporal/account-client';
 import type { AppDeps } from '../deps';
-import { authenticate, staffActor, staffOf } from '../middleware/auth';
-import type { AuthEnv, StaffPrincipal } from '../middleware/auth';
-import { ProblemError } from '../problem';
+import { authenticate, staffOf } from '../middleware/auth';
+import type { AuthEnv } from '../middleware/auth';
 import { AccountViewSchema, SupportDeletionSchema, SupportRequestSchema } from '../schemas/account-schemas';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
+import { deleteForOwner, reactivateForOwner } from '../staff-desk';
 import { createRouter } from '../validation';
-import type { AccountView } from '../../workflows/account-view';
 
 const supportRequest = {
   params: UuidParam,
@@ -50,59 +45,20 @@ const deletion = createRoute({
 
 /** Staff acting on what owners asked for by chat or email; SUPPORT_TOKENS or OPERATOR_TOKENS, named in the audit. */
 export function supportRoutes(deps: AppDeps) {
-  const { sql, temporal } = deps;
   const router = createRouter<AuthEnv>();
   router.use('/v1/support/*', authenticate(deps, ['operator', 'support']));
-
-  /** Runs one support action on an existing account and audits it with the request's channel and reference. */
-  async function act(
-    staff: StaffPrincipal,
-    id: string,
-    request: { channel: 'chat' | 'email'; reference: string },
-    action: string,
-    clientIp: string | null,
-    update: () => Promise<AccountView>,
-    confirm?: string,
-  ) {
-    const account = await findAccount(sql, id);
-    if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
-    // Like the owner's route: the account to delete is named twice, by id and by subdomain.
-    if (confirm !== undefined && confirm !== account.subdomain) {
-      throw new ProblemError(400, ERROR_CODES.CONFIRMATION_MISMATCH, '`confirm` must equal the account’s subdomain');
-    }
-    const view = await update();
-    await insertAudit(sql, {
-      accountId: id,
-      actor: staffActor(staff),
-      action: `${action}_${request.channel}`,
-      targetId: id,
-      clientIp,
-      reference: request.reference,
-    });
-    return { ...view, subdomain: account.subdomain };
-  }
 
   router.openapi(reactivate, async (c) => {
     const { id } = c.req.valid('param');
     const request = c.req.valid('json');
-    const view = await act(staffOf(c.get('principal')), id, request, 'support.reactivated', c.get('clientIp'), () =>
-      reactivateAccount(temporal.client, id, { channel: request.channel }),
-    );
+    const view = await reactivateForOwner(deps, staffOf(c.get('principal')), id, request, c.get('clientIp'));
     return c.json(view, 200);
   });
 
   router.openapi(deletion, async (c) => {
     const { id } = c.req.valid('param');
     const request = c.req.valid('json');
-    const view = await act(
-      staffOf(c.get('principal')),
-      id,
-      request,
-      'support.deletion_requested',
-      c.get('clientIp'),
-      () => requestAccountDeletion(temporal.client, id, { by: 'support' }),
-      request.confirm,
-    );
+    const view = await deleteForOwner(deps, staffOf(c.get('principal')), id, request, c.get('clientIp'));
     return c.json(view, 202);
   });
 
