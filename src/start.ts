@@ -131,7 +131,9 @@ async function main(): Promise<void> {
     const temporal = createTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => temporal.connection.close());
     await ensureSchedules(temporal.client);
-    const server = await startHttpServer({ config, logger, sql, temporal }, config.port);
+    // The console links accounts to the embedded server's Web UI unless TEMPORAL_UI_URL names another.
+    const apiConfig = { ...config, temporalUiUrl: config.temporalUiUrl ?? uiUrl };
+    const server = await startHttpServer({ config: apiConfig, logger, sql, temporal }, config.port);
     stops.push(() => server.close());
 
     const lines = [
@@ -139,6 +141,7 @@ async function main(): Promise<void> {
       'Lethe is running.',
       `  API           ${server.url}`,
       `  API docs      ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
+      `  Console       ${server.url}/console   (support staff sign in with their SUPPORT_TOKENS/OPERATOR_TOKENS token)`,
       `  Temporal UI   ${uiUrl ?? 'none (Temporal is external or the in-memory fallback)'}`,
       `  Temporal      ${temporalAddress} namespace ${config.temporalNamespace}`,
       `  Mail          ${mailUiUrl !== undefined ? `${mailUiUrl}   (Mailpit: every mail Lethe sends lands here)` : 'sent through SMTP_URL'}`,
