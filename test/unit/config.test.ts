@@ -184,6 +184,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the Temporal UI address the console links to as an http(s) URL without a trailing slash', () => {
+    expect(loadConfig(TEST_ENV).temporalUiUrl).toBeUndefined();
+    expect(loadConfig({ ...TEST_ENV, TEMPORAL_UI_URL: 'https://temporal.example.com/ui/' }).temporalUiUrl).toBe(
+      'https://temporal.example.com/ui',
+    );
+    for (const bad of ['javascript:alert(1)', 'temporal.example.com', 'http://x.example/?q=1', 'ftp://x.example']) {
+      expect(problemsOf({ ...TEST_ENV, TEMPORAL_UI_URL: bad })).toEqual([
+        'TEMPORAL_UI_URL must be an http:// or https:// URL, e.g. http://localhost:8233',
+      ]);
+    }
+  });
+
   it('requires TLS_CERT and TLS_KEY together, and accepts existing files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lethe-tls-'));
     const cert = join(dir, 'cert.pem');
