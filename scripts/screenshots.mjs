@@ -23,7 +23,6 @@ const out = join(root, 'docs', 'images');
 mkdirSync(out, { recursive: true });
 
 async function http(method, path, body, headers = {}) {
-  // eslint-disable-next-line no-undef -- Node 20's global fetch
   const res = await fetch(`${api}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },

@@ -6,7 +6,9 @@ import { createErrorHandler } from './error-handler';
 import { requestDeadline } from './middleware/request-deadline';
 import { accessLog } from './middleware/access-log';
 import { clientAddress } from './middleware/client-address';
+import { methodGuard } from './middleware/method-guard';
 import { requestId } from './middleware/request-id';
+import { completeDocument } from './openapi-completion';
 import { ProblemError } from './problem';
 import { CONSOLE_CSP, consoleRoutes } from './routes/console';
 import { DOCS_CSP, docsRoutes } from './routes/docs';
@@ -68,6 +70,10 @@ export function createApp(deps: AppDeps) {
   app.use('*', apiHeaders);
   app.use(
     '*',
+    methodGuard(() => app.routes),
+  );
+  app.use(
+    '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
@@ -104,7 +110,12 @@ export function createApp(deps: AppDeps) {
     description: 'A session token from /v1/auth/login, or an operator token (OPERATOR_TOKENS) for support routes',
   });
 
-  app.doc31('/openapi.json', { openapi: '3.1.0', info: OPENAPI_INFO });
+  // Built once, on first request: every route is registered by then.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= completeDocument(app.getOpenAPI31Document({ openapi: '3.1.0', info: OPENAPI_INFO }));
+    return c.json(document);
+  });
 
   app.notFound((c) => {
     throw new ProblemError(404, ERROR_CODES.ROUTE_NOT_FOUND, 'No such route', `No route for ${c.req.method} here`);

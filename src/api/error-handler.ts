@@ -19,6 +19,14 @@ export function toProblem(error: unknown): ProblemError | undefined {
       return new ProblemError(400, ERROR_CODES.MALFORMED_JSON, 'Malformed JSON in request body');
     }
     if (error.status === 401) return new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'Authentication required');
+    if (error.status === 415) {
+      return new ProblemError(
+        415,
+        ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+        'Unsupported media type',
+        'Send the body as the operation documents it (application/json)',
+      );
+    }
     return new ProblemError(error.status, ERROR_CODES.HTTP_ERROR, error.message || 'Request refused');
   }
   if (error instanceof LifecycleRefusedError) {

@@ -22,3 +22,10 @@ export function unstorablePaths(value: unknown, path: readonly string[] = []): s
   const inside = entries.flatMap(([key, item]) => (isStorableText(key) ? unstorablePaths(item, [...path, key]) : []));
   return badKey ? [path.join('.'), ...inside] : inside;
 }
+
+/**
+ * {@link isStorableText} as far as a JSON Schema `pattern` can say it portably: no NUL. The other half, surrogates
+ * only in pairs, has no pattern that ECMA-262 and the fuzzers' regex engines read alike (a class of surrogates means
+ * code units to one and code points to the other), so the document says it in words (openapi-completion.ts).
+ */
+export const STORABLE_TEXT_PATTERN = '^[^\\u0000]*$';

@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps';
 import { authenticate, staffOf } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { AccountListingSchema, EmailSchema } from '../schemas/account-schemas';
-import { bearerSecurity, problem, UuidParam } from '../schemas/common';
+import { bearerSecurity, problem, queryInt, UuidParam } from '../schemas/common';
 import { AuditEntrySchema } from '../schemas/security-schemas';
 import { lookUpAccounts, readAuditTrail } from '../staff-desk';
 import { createRouter } from '../validation';
@@ -22,7 +22,7 @@ const list = createRoute({
       subdomain: z.string().min(1).max(63).optional(),
       ownerEmail: EmailSchema.optional(),
       state: z.enum(ACCOUNT_STATES).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      limit: queryInt(1, 1000).default(100),
     }),
   },
   responses: {

@@ -3,15 +3,17 @@ import { listAudit } from '../../db/audit';
 import type { AppDeps } from '../deps';
 import { authenticate, requireRole } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
-import { bearerSecurity, problem } from '../schemas/common';
+import { bearerSecurity, problem, queryInt } from '../schemas/common';
 import { AuditEntrySchema } from '../schemas/security-schemas';
 import { createRouter } from '../validation';
 import { tenantOf } from './tenant-of';
 
 /** The paging of an audit trail (also the staff's view of one, in admin.ts). */
 export const AuditPageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional().openapi({ description: 'Entries with a smaller id (paging)' }),
+  limit: queryInt(1, 1000).default(100),
+  before: queryInt(1, Number.MAX_SAFE_INTEGER)
+    .optional()
+    .openapi({ description: 'Entries with a smaller id (paging)' }),
 });
 
 const list = createRoute({

@@ -27,7 +27,7 @@ import type { AppDeps, AppEnv } from '../deps';
 import { ProblemError } from '../problem';
 import { livePublicTenant } from '../public-tenant';
 import { EmailSchema, PasswordSchema } from '../schemas/account-schemas';
-import { problem } from '../schemas/common';
+import { problem, NonBlankText } from '../schemas/common';
 import { createRouter } from '../validation';
 
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -51,7 +51,7 @@ const register = createRoute({
     z.object({
       subdomain: Subdomain,
       email: EmailSchema,
-      name: z.string().trim().min(1).max(200),
+      name: NonBlankText(200),
       password: PasswordSchema,
     }),
   ),
@@ -81,7 +81,7 @@ const verify = createRoute({
   request: body(
     z.object({
       subdomain: Subdomain,
-      email: z.string().trim().min(1).max(254),
+      email: NonBlankText(254),
       code: z.string().regex(/^\d{6}$/, 'six digits'),
       password: z.string().min(1).max(1024),
     }),

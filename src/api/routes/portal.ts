@@ -19,7 +19,7 @@ import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { livePublicTenant } from '../public-tenant';
 import { EmailSchema } from '../schemas/account-schemas';
-import { bearerSecurity, problem } from '../schemas/common';
+import { bearerSecurity, problem, NonBlankText } from '../schemas/common';
 import { IdSchema } from '../schemas/security-schemas';
 import { createRouter } from '../validation';
 import { requestErasure } from './erasure';
@@ -28,9 +28,7 @@ import { tenantOf } from './tenant-of';
 
 type PortalEnv = AppEnv & { Variables: { contactId: string; accountId: string; db: Queryable } };
 
-const SavedSearch = z
-  .object({ name: z.string().trim().min(1).max(100), query: z.string().min(1).max(1000) })
-  .openapi('SavedSearch');
+const SavedSearch = z.object({ name: NonBlankText(100), query: z.string().min(1).max(1000) }).openapi('SavedSearch');
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema } } });
 const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, ...json(schema) } });
 const portal = { tags: ['portal'] };
@@ -51,6 +49,7 @@ const login = createRoute({
   responses: {
     200: { description: 'Signed in', ...json(Session) },
     401: problem('INVALID_CREDENTIALS'),
+    404: problem('TENANT_NOT_FOUND: no tenant has that subdomain'),
     429: problem('TOO_MANY_ATTEMPTS'),
   },
 });
@@ -69,7 +68,7 @@ const oauth = createRoute({
       provider: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
       providerUserId: z.string().min(1).max(200),
       email: EmailSchema,
-      name: z.string().trim().min(1).max(200),
+      name: NonBlankText(200),
       accessToken: z.string().min(1).max(4096),
       refreshToken: z.string().min(1).max(4096).optional(),
     }),

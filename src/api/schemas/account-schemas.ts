@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_STATES } from '../../domain/account-lifecycle';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../security/passwords';
+import { NonBlankText } from './common';
 
 /** Names that would collide with our own hosts. */
 const RESERVED_SUBDOMAINS = new Set(['www', 'api', 'app', 'admin', 'mail', 'support', 'status', 'docs', 'help']);
@@ -11,7 +12,15 @@ export const SubdomainSchema = z
   .refine((s) => !RESERVED_SUBDOMAINS.has(s), 'this subdomain is reserved')
   .openapi({ example: 'acme' });
 
-export const EmailSchema = z.string().trim().max(254).email().openapi({ example: 'owner@acme.example' });
+/**
+ * An email address as the server takes it, exactly as documented: the pattern goes into the document instead of
+ * `format: email`, which allows quoted local parts and address literals the server refuses.
+ */
+export const EmailSchema = z
+  .string()
+  .max(254)
+  .regex(z.regexes.email, 'an email address such as owner@acme.example')
+  .openapi({ example: 'owner@acme.example' });
 
 export const PasswordSchema = z
   .string()
@@ -24,8 +33,8 @@ export const PasswordSchema = z
 export const SignupBodySchema = z
   .object({
     subdomain: SubdomainSchema,
-    name: z.string().trim().min(1).max(200).openapi({ example: 'Acme Support' }),
-    owner: z.object({ email: EmailSchema, name: z.string().trim().min(1).max(200), password: PasswordSchema }),
+    name: NonBlankText(200).openapi({ example: 'Acme Support' }),
+    owner: z.object({ email: EmailSchema, name: NonBlankText(200), password: PasswordSchema }),
   })
   .openapi('SignupRequest');
 

@@ -34,3 +34,28 @@ export const UuidParam = z.object({
 });
 
 export const bearerSecurity = [{ bearer: [] }];
+
+/**
+ * An integer in the query string, written in digits only: `Number()` would also take `1e2`, `0x10`, ` 5` or `5.0`,
+ * which the document's `type: integer` does not allow. Documented as the integer it is.
+ */
+export const queryInt = (min: number, max: number) =>
+  z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value),
+      z.number().int().min(min).max(max),
+    )
+    .openapi({ type: 'integer', minimum: min, maximum: max });
+
+/** The characters JavaScript's `trim()` removes (WhiteSpace and LineTerminator), spelled out for any regex engine. */
+const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/** No NUL, and at least one character `trim()` keeps: what {@link NonBlankText} takes, as the document says it. */
+export const NON_BLANK_TEXT_PATTERN = `^[^\\u0000]*[^\\u0000${TRIMMED}][^\\u0000]*$`;
+
+/**
+ * Text a person writes (a name, a subject): trimmed, then 1 to `max` characters. The document says "at least one
+ * character that is not white space" as a pattern, so a blank string is invalid there as it is here.
+ */
+export const NonBlankText = (max: number) =>
+  z.string().trim().min(1).max(max).openapi({ pattern: NON_BLANK_TEXT_PATTERN });

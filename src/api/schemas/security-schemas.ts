@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { EmailSchema, PasswordSchema } from './account-schemas';
+import { NonBlankText } from './common';
 
 export const NewAgentSchema = z
   .object({
     email: EmailSchema,
-    name: z.string().trim().min(1).max(200),
+    name: NonBlankText(200),
     role: z.enum(['admin', 'agent']),
     password: PasswordSchema,
   })
@@ -56,9 +57,7 @@ export const TotpConfirmationSchema = z
 
 export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) }).openapi('RecoveryCodes');
 
-export const NewApiTokenSchema = z
-  .object({ name: z.string().trim().min(1).max(100), ...reauthFields })
-  .openapi('NewApiToken');
+export const NewApiTokenSchema = z.object({ name: NonBlankText(100), ...reauthFields }).openapi('NewApiToken');
 
 export const ApiTokenCreatedSchema = z
   .object({ id: z.string().uuid(), token: z.string().openapi({ description: 'Shown once; only its hash is kept' }) })

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EmailSchema } from './account-schemas';
+import { NonBlankText } from './common';
 
 /** Largest single attachment accepted (the request body limit caps the total). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -12,7 +13,7 @@ export function base64DecodedLength(base64: string): number {
 
 export const AttachmentInputSchema = z
   .object({
-    filename: z.string().trim().min(1).max(255),
+    filename: NonBlankText(255),
     contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type'),
     contentBase64: z
       .string()
@@ -24,7 +25,7 @@ export const AttachmentInputSchema = z
 export const NewContactSchema = z
   .object({
     email: EmailSchema,
-    name: z.string().trim().min(1).max(200),
+    name: NonBlankText(200),
     phone: z.string().trim().min(3).max(40).optional(),
     address: z.string().trim().max(500).optional(),
     custom: z.record(z.string(), z.unknown()).optional(),
@@ -49,7 +50,7 @@ export const NewTicketSchema = z
   .object({
     contactId: z.string().uuid(),
     channel: ChannelSchema,
-    subject: z.string().trim().min(1).max(300),
+    subject: NonBlankText(300),
     body: z.string().min(1).max(100_000),
     attachments: z.array(AttachmentInputSchema).max(20).optional(),
   })
@@ -87,10 +88,14 @@ export const TicketSchema = z
 export const PreChatSchema = z
   .object({
     subdomain: z.string().min(1).max(63),
-    name: z.string().trim().min(1).max(200),
+    name: NonBlankText(200),
     email: EmailSchema,
     message: z.string().min(1).max(10_000),
-    consent: z.object({ granted: z.boolean(), noticeVersion: z.string().trim().min(1).max(50) }),
+    consent: z.object({
+      // Anything but true is refused (400 CONSENT_REQUIRED): the document says so.
+      granted: z.boolean().openapi({ enum: [true], description: 'The privacy notice was accepted' }),
+      noticeVersion: NonBlankText(50),
+    }),
   })
   .openapi('PreChat');
 
