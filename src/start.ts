@@ -1,7 +1,8 @@
 // `npm start`: the whole of Lethe on one machine (DESIGN §1). Starts what the environment does not configure —
 // embedded PostgreSQL in .data/pg, the Temporal dev server with its SQLite file in .data/, Mailpit as the mail
-// server (SMTP :1025, UI :8025) — then migrates, runs the worker and the API in this process, and on Ctrl-C stops
+// server (SMTP :1025, UI :8025; every port movable, embedded/startup-checks.ts) — then migrates, runs the worker and the API in this process, and on Ctrl-C stops
 // everything it started. An embedded server that dies is started again (embedded/supervisor.ts).
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startHttpServer } from './api/http-server';
@@ -14,9 +15,14 @@ import type { EmbeddedMailpit } from './embedded/mailpit';
 import { startEmbeddedPostgres } from './embedded/postgres';
 import { projectRoot } from './embedded/project-root';
 import { readProvisionManifest } from './embedded/provision-manifest';
+import { isAlive } from './embedded/is-alive';
+import { ensurePortsFree, lockDataDir, readEmbeddedPorts } from './embedded/startup-checks';
+import type { EmbeddedPorts } from './embedded/startup-checks';
 import { supervise } from './embedded/supervisor';
 import { startDevServer, startTestServerAsTemporal } from './embedded/temporal-server';
 import type { EmbeddedTemporal } from './embedded/temporal-server';
+import type { LifecyclePolicy } from './domain/account-lifecycle';
+import { formatDuration } from './domain/duration';
 import { EMBEDDED_RESTART_POLICY } from './domain/restart-policy';
 import { createLogger } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
@@ -26,12 +32,6 @@ import { createTemporalClient } from './temporal/client';
 import { ensureSchedules } from './temporal/schedules';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
 
-const EMBEDDED_PG_PORT = 5433;
-const EMBEDDED_TEMPORAL_PORT = 7233;
-const TEMPORAL_UI_PORT = 8233;
-const EMBEDDED_SMTP_PORT = 1025;
-const MAILPIT_UI_PORT = 8025;
-
 async function main(): Promise<void> {
   const root = projectRoot();
   // Where the embedded servers keep their data; elsewhere than the checkout's .data/ when LETHE_DATA_DIR says so.
@@ -40,6 +40,12 @@ async function main(): Promise<void> {
   const env = { ...secrets, ...withoutEmpty(process.env) };
   const config = loadConfigOrExit(env);
   const logger = createLogger(config.logLevel);
+  let ports: EmbeddedPorts;
+  try {
+    ports = readEmbeddedPorts(env);
+  } catch (error) {
+    cannotStart(logger, error);
+  }
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
@@ -60,21 +66,42 @@ async function main(): Promise<void> {
   };
 
   try {
+    // Before anything starts: a folder another npm start holds, or a taken port, is named with the fix.
+    mkdirSync(dataDir, { recursive: true });
+    const release = lockDataDir(dataDir, isAlive);
+    stops.push(() => Promise.resolve(release()));
+    await ensurePortsFree([
+      { variable: 'PORT', port: config.port },
+      ...(config.databaseUrl === undefined ? [{ variable: 'EMBEDDED_PG_PORT', port: ports.EMBEDDED_PG_PORT }] : []),
+      ...(config.temporalAddress === undefined
+        ? [
+            { variable: 'TEMPORAL_PORT', port: ports.TEMPORAL_PORT },
+            { variable: 'TEMPORAL_UI_PORT', port: ports.TEMPORAL_UI_PORT },
+          ]
+        : []),
+      ...(config.smtpUrl === undefined
+        ? [
+            { variable: 'MAILPIT_SMTP_PORT', port: ports.MAILPIT_SMTP_PORT },
+            { variable: 'MAILPIT_UI_PORT', port: ports.MAILPIT_UI_PORT },
+          ]
+        : []),
+    ]);
+
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
       const startPg = () =>
-        startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: EMBEDDED_PG_PORT, persistent: true });
+        startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: ports.EMBEDDED_PG_PORT, persistent: true });
       const pg = await startPg();
       const supervised = supervise('PostgreSQL', pg, startPg, supervision);
       stops.push(() => supervised.stop());
       databaseUrl = await pg.createDatabase('lethe');
-      logger.info({ port: pg.port }, 'embedded PostgreSQL started (.data/pg)');
+      logger.info({ port: pg.port, dataDir: join(dataDir, 'pg') }, 'embedded PostgreSQL started');
     }
 
     let temporalAddress = config.temporalAddress;
     let uiUrl: string | undefined;
     if (temporalAddress === undefined) {
-      const startTemporal = () => startEmbeddedTemporal(root, dataDir, logger);
+      const startTemporal = () => startEmbeddedTemporal(root, dataDir, ports, logger);
       const temporal = await startTemporal();
       const supervised = supervise('Temporal server', temporal, startTemporal, supervision);
       stops.push(() => supervised.stop());
@@ -85,13 +112,13 @@ async function main(): Promise<void> {
     let smtpUrl = config.smtpUrl;
     let mailUiUrl: string | undefined;
     if (smtpUrl === undefined) {
-      const startMail = () => startEmbeddedMailpit(root, dataDir);
+      const startMail = () => startEmbeddedMailpit(root, dataDir, ports);
       const mailpit = await startMail();
       const supervised = supervise('Mailpit', mailpit, startMail, supervision);
       stops.push(() => supervised.stop());
       smtpUrl = mailpit.smtpUrl;
       mailUiUrl = mailpit.uiUrl;
-      logger.info({ smtp: smtpUrl, ui: mailUiUrl }, 'Mailpit started (.data/mailpit.db)');
+      logger.info({ smtp: smtpUrl, ui: mailUiUrl, dataDir }, 'Mailpit started');
     }
 
     const sql = createSql(databaseUrl, {
@@ -146,19 +173,39 @@ async function main(): Promise<void> {
       `  Temporal      ${temporalAddress} namespace ${config.temporalNamespace}`,
       `  Mail          ${mailUiUrl !== undefined ? `${mailUiUrl}   (Mailpit: every mail Lethe sends lands here)` : 'sent through SMTP_URL'}`,
       `  Dev secrets   ${config.databaseUrl === undefined ? join(dataDir, 'dev-secrets.json') : 'from the environment'}`,
+      `  Lifecycle     ${lifecycleLine(config.lifecycle)}`,
       '  Embedded servers that die are restarted (logged at error level).',
       'Press Ctrl-C to stop.',
       '',
     ];
     process.stdout.write(lines.join('\n'));
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
     await stopAll();
-    process.exit(1);
+    cannotStart(logger, error);
   }
 }
 
-async function startEmbeddedMailpit(root: string, dataDir: string): Promise<EmbeddedMailpit> {
+/** The periods in force, as the environment spells them (TRIAL_PERIOD…), for the banner. */
+function lifecycleLine(policy: LifecyclePolicy): string {
+  return [
+    `trial ${formatDuration(policy.trialPeriodMs)}`,
+    `payment grace ${formatDuration(policy.paymentGracePeriodMs)}`,
+    `suspension ${formatDuration(policy.suspensionPeriodMs)}`,
+    `removal ${formatDuration(policy.removalPeriodMs)}`,
+    `backup kept ${formatDuration(policy.backupRetentionPeriodMs)}`,
+    `reactivated trial ${formatDuration(policy.reactivationWindowMs)}`,
+  ].join(' · ');
+}
+
+/** Says why start-up failed, plainly on stderr (for the person at the terminal) and in the log, and exits 1. */
+function cannotStart(logger: ReturnType<typeof createLogger>, error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error);
+  logger.fatal({ err: error }, `start-up failed: ${reason}`);
+  process.stderr.write(`\nLethe could not start: ${reason}\n`);
+  process.exit(1);
+}
+
+async function startEmbeddedMailpit(root: string, dataDir: string, ports: EmbeddedPorts): Promise<EmbeddedMailpit> {
   const mailpit = readProvisionManifest(root).mailpit;
   if (mailpit?.path === undefined) {
     throw new Error(`No mail server: ${mailpit?.detail ?? 'run npm run provision'}; or set SMTP_URL to a relay`);
@@ -166,14 +213,15 @@ async function startEmbeddedMailpit(root: string, dataDir: string): Promise<Embe
   return startMailpit({
     executable: mailpit.path,
     dbFile: join(dataDir, 'mailpit.db'),
-    smtpPort: EMBEDDED_SMTP_PORT,
-    httpPort: MAILPIT_UI_PORT,
+    smtpPort: ports.MAILPIT_SMTP_PORT,
+    httpPort: ports.MAILPIT_UI_PORT,
   });
 }
 
 async function startEmbeddedTemporal(
   root: string,
   dataDir: string,
+  ports: EmbeddedPorts,
   logger: ReturnType<typeof createLogger>,
 ): Promise<EmbeddedTemporal> {
   const manifest = readProvisionManifest(root);
@@ -182,10 +230,10 @@ async function startEmbeddedTemporal(
     const server = await startDevServer({
       executable: cli.path,
       dbFile: join(dataDir, 'temporal.sqlite'),
-      port: EMBEDDED_TEMPORAL_PORT,
-      uiPort: TEMPORAL_UI_PORT,
+      port: ports.TEMPORAL_PORT,
+      uiPort: ports.TEMPORAL_UI_PORT,
     });
-    logger.info({ address: server.address, ui: server.uiUrl }, 'Temporal dev server started (.data/temporal.sqlite)');
+    logger.info({ address: server.address, ui: server.uiUrl, dataDir }, 'Temporal dev server started');
     return server;
   }
   if (manifest.testServer.path !== undefined) {
@@ -193,7 +241,7 @@ async function startEmbeddedTemporal(
       { reason: cli.detail },
       'NO TEMPORAL CLI: running the Java test server as an in-memory Temporal. Accounts and timers do NOT survive a restart and there is no Web UI.',
     );
-    return startTestServerAsTemporal(manifest.testServer.path, EMBEDDED_TEMPORAL_PORT);
+    return startTestServerAsTemporal(manifest.testServer.path, ports.TEMPORAL_PORT);
   }
   throw new Error(`No Temporal server available: ${cli.detail}; ${manifest.testServer.detail}`);
 }

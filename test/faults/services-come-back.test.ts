@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../../src/embedded/postgres';
@@ -98,27 +97,28 @@ async function everythingWorks(api: Client): Promise<void> {
   ).toBe('active');
 }
 
-const portIsFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
 describe('services that die and come back', () => {
   const started = useBuiltProcesses(5_000);
 
   it('npm start restarts an embedded server that dies, and its API and worker carry on', async () => {
-    // npm start's embedded servers listen on fixed ports (README); a developer's own npm start would hold them.
-    for (const port of [5433, 7233, 8233, 1025, 8025]) {
-      if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: stop the other npm start first`);
-    }
     const dataDir = mkdtempSync(join(tmpdir(), 'lethe-start-'));
     const port = await freePort();
+    // Ports of its own, beside a developer's npm start on the defaults.
+    const embeddedPorts = {
+      EMBEDDED_PG_PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      MAILPIT_SMTP_PORT: String(await freePort()),
+      MAILPIT_UI_PORT: String(await freePort()),
+    };
     // The run's own servers are the tests' business: this npm start must start its own.
     const { DATABASE_URL: _d, TEMPORAL_ADDRESS: _t, SMTP_URL: _s, ...baseEnv } = process.env;
     const start = started(
-      run([dist('start.js')], { ...TEST_ENV, LOG_LEVEL: 'info', PORT: String(port), LETHE_DATA_DIR: dataDir }, baseEnv),
+      run(
+        [dist('start.js')],
+        { ...TEST_ENV, ...embeddedPorts, LOG_LEVEL: 'info', PORT: String(port), LETHE_DATA_DIR: dataDir },
+        baseEnv,
+      ),
     );
     await waitForOutput(start, 'Lethe is running.', 180_000);
     const api = client(`http://127.0.0.1:${port}`);
