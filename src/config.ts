@@ -49,6 +49,8 @@ export interface Config {
    */
   readonly requestTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `json` or `pretty`; unset: pretty when the process writes to a terminal, JSON otherwise (logger.ts). */
+  readonly logFormat: 'json' | 'pretty' | undefined;
   /**
    * Outbound mail: an `smtp://` or `smtps://` URL (credentials in it, never logged). Unset means `npm start` runs
    * Mailpit; a worker on its own then only logs that a notice is due.
@@ -208,6 +210,11 @@ export function loadConfig(env: Env): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const logFormat = get('LOG_FORMAT');
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
+    problems.push('LOG_FORMAT must be json or pretty');
+  }
+
   const smtpUrl = get('SMTP_URL');
   if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) {
     problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtp://localhost:1025');
@@ -236,6 +243,7 @@ export function loadConfig(env: Env): Config {
     dbTimeouts: Object.freeze(dbTimeouts),
     requestTimeoutMs,
     logLevel: logLevel as Config['logLevel'],
+    logFormat: logFormat as Config['logFormat'],
     smtpUrl,
     mailFrom,
   });

@@ -2,13 +2,13 @@
 import { loadConfigOrExit } from './config-or-exit';
 import { createSql } from './db/client';
 import { startHttpServer } from './api/http-server';
-import { createLogger } from './logger';
+import { createLogger, logFormatFor } from './logger';
 import { onShutdownSignal } from './shutdown';
 import { createTemporalClient } from './temporal/client';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(config.logFormat, process.stdout.isTTY));
   if (config.databaseUrl === undefined) {
     logger.fatal('DATABASE_URL is required to run the API on its own (npm start runs an embedded database)');
     process.exit(2);

@@ -24,7 +24,7 @@ import type { EmbeddedTemporal } from './embedded/temporal-server';
 import type { LifecyclePolicy } from './domain/account-lifecycle';
 import { formatDuration } from './domain/duration';
 import { EMBEDDED_RESTART_POLICY } from './domain/restart-policy';
-import { createLogger } from './logger';
+import { createLogger, logFormatFor } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
 import { createConfiguredSender } from './notifications/smtp-sender';
 import { onShutdownSignal } from './shutdown';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const secrets = loadDevSecrets(join(dataDir, 'dev-secrets.json'));
   const env = { ...secrets, ...withoutEmpty(process.env) };
   const config = loadConfigOrExit(env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(config.logFormat, process.stdout.isTTY));
   let ports: EmbeddedPorts;
   try {
     ports = readEmbeddedPorts(env);

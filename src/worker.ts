@@ -2,7 +2,7 @@
 import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from './config-or-exit';
 import { createSql } from './db/client';
-import { createLogger } from './logger';
+import { createLogger, logFormatFor } from './logger';
 import { startOutboxDispatcher } from './notifications/outbox-dispatcher';
 import { createConfiguredSender } from './notifications/smtp-sender';
 import { createTemporalClient } from './temporal/client';
@@ -11,7 +11,7 @@ import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(config.logFormat, process.stdout.isTTY));
   if (config.databaseUrl === undefined) {
     logger.fatal('DATABASE_URL is required to run the worker on its own (npm start runs an embedded database)');
     process.exit(2);

@@ -78,6 +78,10 @@ export function createAccountActivities(deps: AccountActivityDeps) {
           idempotencyKey: `transition:${input.accountId}:${input.transitionIndex}`,
         });
       });
+      logger.info(
+        { accountId: input.accountId, from: input.from, to: input.state, cause: input.cause },
+        'account transition',
+      );
     },
 
     /** Refuses every login and data request from now on and revokes live sessions. */

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { insertAudit } from '../db/audit';
 import { answeredWithin } from '../db/client';
@@ -20,6 +21,8 @@ export interface ErasureActivityDeps {
   heartbeatEveryMs?: number;
   /** A batch still unanswered after this long (ms) is cancelled and the step fails, to be retried (default 30 s). */
   batchTimeoutMs?: number;
+  /** Where each erasure's start and end are logged, with ids and counts only. */
+  logger?: Logger;
 }
 
 export interface ErasureRef {
@@ -37,6 +40,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   const batchSize = deps.batchSize ?? 500;
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 1000;
   const batchTimeoutMs = deps.batchTimeoutMs ?? 30_000;
+  const logger = deps.logger?.child({ module: 'erasure-activities' });
 
   async function findRequest(ref: ErasureRef) {
     const [row] = await sql<{ kind: ErasureKind; subjectId: string; status: string; subjectHash: string | null }[]>`
@@ -77,6 +81,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
         identifiers.map((i) => i.v),
       )}
                 where id = ${ref.requestId} and subject_hash is null`;
+      logger?.info({ accountId: ref.accountId, requestId: ref.requestId, kind: row.kind }, 'erasure started');
     },
 
     /** Runs one step of the plan to the end, batch by batch, heartbeating; returns the rows it touched in total. */
@@ -168,6 +173,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
           idempotencyKey: `erasure:${ref.requestId}`,
         });
       });
+      logger?.info({ accountId: ref.accountId, requestId: ref.requestId, kind: row.kind, rows }, 'erasure completed');
       return { requestId: ref.requestId, rows };
     },
   };

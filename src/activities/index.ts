@@ -21,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
       masterKey: deps.config.masterKey,
       policy: deps.config.lifecycle,
       batchTimeoutMs: deps.config.dbTimeouts.erasureBatchMs,
+      logger: deps.logger,
     }),
   };
 }

@@ -59,6 +59,11 @@ export async function lookUpAccounts(
       });
     }
   }
+  // Who looked, how, and how many they found; never what they looked for.
+  deps.logger.info(
+    { staff: staff.name, by: ownerEmail !== undefined ? 'owner_email' : 'subdomain', found: found.length },
+    'staff look-up',
+  );
   if (found.length === 0) return [];
   const listed = await listAccounts(
     deps.temporal.client,
@@ -150,5 +155,6 @@ async function actForOwner(
     clientIp,
     reference: request.reference,
   });
+  deps.logger.info({ staff: staff.name, accountId, action: `${action}_${request.channel}` }, 'staff action');
   return { ...view, subdomain: account.subdomain };
 }

@@ -2,12 +2,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAccountActivities, openBackup } from '../../src/activities/account-activities';
 import { loadTenantKey } from '../../src/db/tenant-keys';
 import { TENANT_DATA_TABLES } from '../../src/db/tenant-tables';
-import { createLogger } from '../../src/logger';
+import { capturingLogger } from '../helpers/app';
 import { testSql, truncateAll } from '../helpers/db';
 import { databaseDigest, rowsOfAccount, seedTenant, TEST_MASTER_KEY } from '../helpers/tenants';
 
 const sql = testSql();
-const logger = createLogger('silent');
+const { logger, lines: logLines } = capturingLogger();
 
 /** Runs `first`, then `again`, and asserts the second run changed no row anywhere. */
 async function expectIdempotent(first: () => Promise<unknown>, again: () => Promise<unknown> = first): Promise<void> {
@@ -50,6 +50,14 @@ describe('account activities', () => {
     });
     const audit = await sql`select action from audit_log where account_id = ${t.accountId}`;
     expect(audit).toEqual([{ action: 'account.trial_to_suspended' }]);
+    // Logged with ids and states only (issue 12 §3).
+    const logged = logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.accountId === t.accountId);
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: 'account transition', from: 'trial', to: 'suspended', cause: 'trial_expired' }),
+    );
+    for (const secret of [t.subdomain, t.ownerEmail, t.ownerName]) expect(logLines.join('')).not.toContain(secret);
   });
 
   it('blockAccess revokes sessions and blocks; restoreAccess unblocks and leaves sessions revoked', async () => {

@@ -196,6 +196,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes LOG_FORMAT json or pretty, and leaves it to the terminal when unset', () => {
+    expect(loadConfig(TEST_ENV).logFormat).toBeUndefined();
+    expect(loadConfig({ ...TEST_ENV, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(problemsOf({ ...TEST_ENV, LOG_FORMAT: 'text' })).toEqual(['LOG_FORMAT must be json or pretty']);
+  });
+
   it('requires TLS_CERT and TLS_KEY together, and accepts existing files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lethe-tls-'));
     const cert = join(dir, 'cert.pem');
