@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ERROR_CODES } from '../domain/error-codes';
 import type { AppDeps, AppEnv } from './deps';
 import { createErrorHandler } from './error-handler';
+import { createHttpMetrics } from './http-metrics';
 import { requestDeadline } from './middleware/request-deadline';
 import { accessLog } from './middleware/access-log';
 import { clientAddress } from './middleware/client-address';
@@ -23,6 +24,7 @@ import { portalRoutes, staffConsentRoutes } from './routes/portal';
 import { portalSignUpRoutes } from './routes/portal-sign-up';
 import { ipAllowlistRoutes } from './routes/ip-allowlist';
 import { meRoutes } from './routes/me';
+import { metricsRoutes } from './routes/metrics';
 import { authRoutes } from './routes/auth';
 import { billingRoutes } from './routes/billing';
 import { stripeBillingRoutes } from './routes/stripe-billing';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId);
   app.use('*', clientAddress(deps.config.trustedProxies));
   app.use('*', accessLog(logger));
+  const metrics = createHttpMetrics();
+  app.use('*', metrics.middleware);
   app.use('*', requestDeadline(deps.config.requestTimeoutMs));
   const headers = (contentSecurityPolicy: Record<string, string[]>) =>
     secureHeaders({
@@ -83,6 +87,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', systemRoutes(deps));
+  app.route('/', metricsRoutes(deps, metrics));
   app.route('/', docsRoutes());
   app.route('/', consoleRoutes(deps));
   app.route('/', accountRoutes(deps));

@@ -1,0 +1,50 @@
+import { createMiddleware } from 'hono/factory';
+import { routePath } from 'hono/route';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppEnv } from './deps';
+
+/**
+ * The API's Prometheus metrics, one registry per app (tests build many). Labels are route patterns, methods and
+ * statuses: never a raw path, whose ids and query may be personal data.
+ */
+export function createHttpMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'lethe_api_' });
+  const requests = new Counter({
+    name: 'lethe_http_requests_total',
+    help: 'HTTP requests answered, by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lethe_http_request_duration_seconds',
+    help: 'Time to answer, by route pattern and method',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: 'lethe_http_requests_in_flight',
+    help: 'Requests being answered now',
+    registers: [registry],
+  });
+
+  const middleware = createMiddleware<AppEnv>(async (c, next) => {
+    const stop = duration.startTimer();
+    inFlight.inc();
+    try {
+      await next();
+    } finally {
+      inFlight.dec();
+      // A path no route matched is one label, whatever was asked: unknown URLs must not grow the series.
+      const route = routePath(c, -1);
+      const labels = { route: route === '*' || route === '/*' ? 'unmatched' : route, method: c.req.method };
+      stop(labels);
+      requests.inc({ ...labels, status: String(c.res.status) });
+    }
+  });
+
+  return { registry, middleware };
+}
+
+export type HttpMetrics = ReturnType<typeof createHttpMetrics>;

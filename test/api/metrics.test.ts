@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { createTestApp } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
+import { testConfig, TEST_ENV } from '../helpers/config';
+import { call } from '../helpers/http';
+
+const SUPPORT = `sue-support-token-${'s'.repeat(20)}`;
+const OPERATOR = TEST_ENV.OPERATOR_TOKENS.split(',')[0] as string;
+
+// Issue 12 §2: the API's /metrics after real traffic, scraped as Prometheus would, with an operator's token.
+describe('API metrics', () => {
+  let t: TestApp;
+  beforeAll(() => {
+    t = createTestApp({ config: testConfig({ SUPPORT_TOKENS: `sue:${SUPPORT}` }) });
+  });
+  afterAll(() => t.close());
+
+  const scrape = async () => {
+    const res = await t.app.request('/metrics', { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    return res.text();
+  };
+  const valueOf = (text: string, series: string): number =>
+    Number(
+      text
+        .split('\n')
+        .find((line) => line.startsWith(`${series} `))
+        ?.split(' ')[1] ?? 'NaN',
+    );
+
+  it('is for operators only', async () => {
+    expect((await call(t, '/metrics')).status).toBe(401);
+    expect((await call(t, '/metrics', { token: SUPPORT })).status).toBe(403);
+  });
+
+  it('counts requests by route pattern, method and status, times them, and puts no id or raw path in a label', async () => {
+    const before = await scrape();
+    const healthz = 'lethe_http_requests_total{route="/healthz",method="GET",status="200"}';
+    const seenBefore = Number.isNaN(valueOf(before, healthz)) ? 0 : valueOf(before, healthz);
+    for (let i = 0; i < 3; i++) expect((await call(t, '/healthz')).status).toBe(200);
+    const unknown = randomUUID();
+    expect((await call(t, `/v1/accounts/${unknown}`, { token: OPERATOR })).status).toBe(404);
+    expect((await call(t, `/no/such/${randomUUID()}`)).status).toBe(404);
+    expect((await call(t, `/v1/agents`, { method: 'PUT' })).status).toBe(405);
+
+    const text = await scrape();
+    expect(valueOf(text, healthz) - seenBefore).toBe(3);
+    expect(text).toContain('lethe_http_requests_total{route="/v1/accounts/:id",method="GET",status="404"} 1');
+    expect(text).toContain('lethe_http_requests_total{route="unmatched",method="GET",status="404"}');
+    // A known path with a method it does not take keeps the path's pattern.
+    expect(text).toContain('lethe_http_requests_total{route="/v1/agents",method="PUT",status="405"} 1');
+    expect(text).toMatch(/lethe_http_request_duration_seconds_bucket\{le="0.005",route="\/healthz",method="GET"\} \d+/);
+    expect(text).toContain('lethe_http_requests_in_flight');
+    expect(text).toContain('lethe_api_process_cpu_seconds_total');
+    expect(text).not.toContain(unknown);
+    expect(text).not.toContain('/no/such');
+  });
+});
