@@ -48,6 +48,11 @@ export interface Config {
    * frozen database answers no statement timeout. Defaults to the statement timeout plus 5 s.
    */
   readonly requestTimeoutMs: number;
+  /**
+   * Where the worker serves Prometheus metrics (the Temporal SDK's and Lethe's): WORKER_METRICS_PORT, on
+   * WORKER_METRICS_HOST (127.0.0.1 unless set: the endpoint has no authentication). Unset port: none.
+   */
+  readonly workerMetrics: { readonly host: string; readonly port: number } | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `json` or `pretty`; unset: pretty when the process writes to a terminal, JSON otherwise (logger.ts). */
   readonly logFormat: 'json' | 'pretty' | undefined;
@@ -210,6 +215,16 @@ export function loadConfig(env: Env): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const metricsPortText = get('WORKER_METRICS_PORT');
+  const metricsPort = Number(metricsPortText);
+  if (metricsPortText !== undefined && (!/^\d{1,5}$/.test(metricsPortText) || metricsPort < 1 || metricsPort > 65535)) {
+    problems.push('WORKER_METRICS_PORT must be a port from 1 to 65535');
+  }
+  const metricsHost = get('WORKER_METRICS_HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(metricsHost)) problems.push('WORKER_METRICS_HOST must be a host name or address');
+  const workerMetrics =
+    metricsPortText === undefined ? undefined : Object.freeze({ host: metricsHost, port: metricsPort });
+
   const logFormat = get('LOG_FORMAT');
   if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
     problems.push('LOG_FORMAT must be json or pretty');
@@ -244,6 +259,7 @@ export function loadConfig(env: Env): Config {
     requestTimeoutMs,
     logLevel: logLevel as Config['logLevel'],
     logFormat: logFormat as Config['logFormat'],
+    workerMetrics,
     smtpUrl,
     mailFrom,
   });

@@ -31,6 +31,7 @@ import { onShutdownSignal } from './shutdown';
 import { createTemporalClient } from './temporal/client';
 import { ensureSchedules } from './temporal/schedules';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
+import { meterMetrics, prometheusTelemetry } from './temporal/worker-metrics';
 
 async function main(): Promise<void> {
   const root = projectRoot();
@@ -53,7 +54,11 @@ async function main(): Promise<void> {
     }
   };
   // Ctrl-C during start-up must also clean up, hence registered before anything starts.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'),
+    ...prometheusTelemetry(config.workerMetrics),
+  });
   onShutdownSignal(logger, stopAll);
   // An embedded server that keeps dying: stop everything and exit non-zero rather than run half-alive.
   const supervision = {
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     stops.push(() => Promise.resolve(release()));
     await ensurePortsFree([
       { variable: 'PORT', port: config.port },
+      ...(config.workerMetrics ? [{ variable: 'WORKER_METRICS_PORT', port: config.workerMetrics.port }] : []),
       ...(config.databaseUrl === undefined ? [{ variable: 'EMBEDDED_PG_PORT', port: ports.EMBEDDED_PG_PORT }] : []),
       ...(config.temporalAddress === undefined
         ? [
@@ -152,6 +158,7 @@ async function main(): Promise<void> {
     });
     const outbox = startOutboxDispatcher(workerSql, createConfiguredSender({ ...config, smtpUrl }, logger), logger, {
       masterKey: config.masterKey,
+      metrics: meterMetrics(Runtime.instance().metricMeter),
     });
     stops.push(() => outbox.stop());
 
@@ -168,6 +175,7 @@ async function main(): Promise<void> {
       'Lethe is running.',
       `  API           ${server.url}`,
       `  API docs      ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
+      `  Metrics       ${server.url}/metrics (operator token)${config.workerMetrics ? `; worker http://${config.workerMetrics.host}:${config.workerMetrics.port}/metrics` : '; worker: set WORKER_METRICS_PORT'}`,
       `  Console       ${server.url}/console   (support staff sign in with their SUPPORT_TOKENS/OPERATOR_TOKENS token)`,
       `  Temporal UI   ${uiUrl ?? 'none (Temporal is external or the in-memory fallback)'}`,
       `  Temporal      ${temporalAddress} namespace ${config.temporalNamespace}`,

@@ -8,6 +8,7 @@ import { createConfiguredSender } from './notifications/smtp-sender';
 import { createTemporalClient } from './temporal/client';
 import { ensureSchedules } from './temporal/schedules';
 import { createLetheWorker, NativeConnection } from './temporal/worker-factory';
+import { meterMetrics, prometheusTelemetry } from './temporal/worker-metrics';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   }
   // The SDK's own SIGINT/SIGTERM handling drains the worker: running activities finish or heartbeat-cancel,
   // workflow tasks complete, then `run()` resolves.
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], ...prometheusTelemetry(config.workerMetrics) });
   const sql = createSql(config.databaseUrl, {
     max: config.dbPool.worker,
     idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
     const worker = await createLetheWorker({ connection, namespace: config.temporalNamespace, config, sql, logger });
     const outbox = startOutboxDispatcher(sql, createConfiguredSender(config, logger), logger, {
       masterKey: config.masterKey,
+      metrics: meterMetrics(Runtime.instance().metricMeter),
     });
-    logger.info({ taskQueue: worker.options.taskQueue }, 'worker running');
+    logger.info({ taskQueue: worker.options.taskQueue, metrics: config.workerMetrics }, 'worker running');
     await worker.run();
     await outbox.stop();
     logger.info('worker stopped');

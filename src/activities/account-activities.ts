@@ -7,6 +7,8 @@ import type { Sql } from '../db/client';
 import { loadTenantKey } from '../db/tenant-keys';
 import { TENANT_DATA_TABLES } from '../db/tenant-tables';
 import type { Logger } from '../logger';
+import { DEADLINE_CAUSES, NO_METRICS } from '../temporal/worker-metrics';
+import type { WorkerMetrics } from '../temporal/worker-metrics';
 import { open, seal } from '../security/secret-box';
 
 export interface AccountActivityDeps {
@@ -15,6 +17,7 @@ export interface AccountActivityDeps {
   logger: Logger;
   /** Rows per delete statement: small enough to keep each transaction short. */
   deleteBatchSize?: number;
+  metrics?: WorkerMetrics;
 }
 
 export interface RecordAccountStateInput {
@@ -52,6 +55,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
   const { sql, masterKey } = deps;
   const batchSize = deps.deleteBatchSize ?? 1_000;
   const logger = deps.logger.child({ module: 'account-activities' });
+  const metrics = deps.metrics ?? NO_METRICS;
 
   async function tenantKey(accountId: string): Promise<Buffer> {
     const key = await loadTenantKey(sql, masterKey, accountId);
@@ -62,8 +66,8 @@ export function createAccountActivities(deps: AccountActivityDeps) {
   return {
     /** Mirrors the workflow's state in `accounts` (the API reads it) and audits the transition once. */
     async recordAccountState(input: RecordAccountStateInput): Promise<void> {
-      await sql.begin(async (tx) => {
-        await tx`
+      const changed = await sql.begin(async (tx) => {
+        const updated = await tx`
           update accounts set state = ${input.state}, plan = ${input.plan},
             suspended_reason = ${input.suspendedReason ?? null}, state_since = ${new Date(input.stateSince)},
             updated_at = now()
@@ -77,7 +81,15 @@ export function createAccountActivities(deps: AccountActivityDeps) {
           targetId: input.accountId,
           idempotencyKey: `transition:${input.accountId}:${input.transitionIndex}`,
         });
+        return updated.count === 1;
       });
+      // Counted once: a retried or replayed activity finds the row already in this state.
+      if (changed) {
+        metrics.transition(input.from, input.state, input.cause);
+        if ((DEADLINE_CAUSES as readonly string[]).includes(input.cause)) {
+          metrics.lateness(input.cause, Date.now() - input.stateSince);
+        }
+      }
       logger.info(
         { accountId: input.accountId, from: input.from, to: input.state, cause: input.cause },
         'account transition',

@@ -1,4 +1,3 @@
-import type { Logger } from '../logger';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { insertAudit } from '../db/audit';
 import { answeredWithin } from '../db/client';
@@ -8,6 +7,9 @@ import type { LifecyclePolicy } from '../domain/account-lifecycle';
 import { signReceipt, subjectHash } from '../security/receipts';
 import type { ErasureReceipt } from '../security/receipts';
 import { batchStatement } from './erasure-steps';
+import type { Logger } from '../logger';
+import { NO_METRICS } from '../temporal/worker-metrics';
+import type { WorkerMetrics } from '../temporal/worker-metrics';
 
 /** Attempts of `startErasure` that wait for the request's row to commit: 1 + 2 + 4 + 8 + 16 s of retry backoff. */
 const COMMIT_WAIT_ATTEMPTS = 6;
@@ -23,6 +25,7 @@ export interface ErasureActivityDeps {
   batchTimeoutMs?: number;
   /** Where each erasure's start and end are logged, with ids and counts only. */
   logger?: Logger;
+  metrics?: WorkerMetrics;
 }
 
 export interface ErasureRef {
@@ -41,6 +44,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 1000;
   const batchTimeoutMs = deps.batchTimeoutMs ?? 30_000;
   const logger = deps.logger?.child({ module: 'erasure-activities' });
+  const metrics = deps.metrics ?? NO_METRICS;
 
   async function findRequest(ref: ErasureRef) {
     const [row] = await sql<{ kind: ErasureKind; subjectId: string; status: string; subjectHash: string | null }[]>`
@@ -98,6 +102,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
           batchTimeoutMs,
         );
         const touched = batch?.n ?? 0;
+        metrics.rowsDeleted(input.step, touched);
         if (performance.now() - lastBeat >= heartbeatEveryMs) {
           context.heartbeat({ step: input.step });
           lastBeat = performance.now();
@@ -162,8 +167,9 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
         // Lethe keeps no other copies than the tenant's final backup; this bounds the operator's database backups.
         backupsExpireBy: new Date(completedAt.getTime() + deps.policy.backupRetentionPeriodMs).toISOString(),
       };
-      await sql.begin(async (tx) => {
-        await tx`update erasure_requests set status = 'completed', completed_at = ${completedAt}, receipt = ${tx.json(receipt as never)},
+      const completedNow = await sql.begin(async (tx) => {
+        const updated =
+          await tx`update erasure_requests set status = 'completed', completed_at = ${completedAt}, receipt = ${tx.json(receipt as never)},
                  signature = ${signReceipt(masterKey, receipt)} where id = ${ref.requestId} and status <> 'completed'`;
         await insertAudit(tx, {
           accountId: ref.accountId,
@@ -172,7 +178,9 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
           targetId: ref.requestId,
           idempotencyKey: `erasure:${ref.requestId}`,
         });
+        return updated.count === 1;
       });
+      if (completedNow) metrics.erasureCompleted(row.kind);
       logger?.info({ accountId: ref.accountId, requestId: ref.requestId, kind: row.kind, rows }, 'erasure completed');
       return { requestId: ref.requestId, rows };
     },

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { open } from '../security/secret-box';
 import { DeliveryError } from './sender';
 import type { NotificationSender } from './sender';
+import type { WorkerMetrics } from '../temporal/worker-metrics';
 
 export interface OutboxDispatcher {
   /** Sends what is due now; returns how many mails went out. Stops early when the relay is unreachable. */
@@ -18,6 +19,8 @@ export interface OutboxDispatcherOptions {
   /** Opens the sealed one-off payloads (verification codes), which are sealed with the tenant key. */
   masterKey: Buffer;
   intervalMs?: number;
+  /** Counts mails sent and rejected (the worker's metrics); none when unset. */
+  metrics?: Pick<WorkerMetrics, 'mail'>;
 }
 
 /** The associated data a payload is sealed under: the row, so a payload cannot be moved to another row. */
@@ -86,8 +89,10 @@ export function startOutboxDispatcher(
         const result = await deliver(row);
         if (result.outcome === 'sent') {
           await finishNotification(tx, row.id, { status: 'sent' });
+          options.metrics?.mail('sent');
         } else if (result.outcome === 'finished') {
           await finishNotification(tx, row.id, { status: 'failed', ...(result.reply ? { reply: result.reply } : {}) });
+          options.metrics?.mail('failed');
           log.warn({ ...fields, reply: result.reply }, 'mail rejected permanently; not retried');
         } else {
           const delayMs = retryDelayMs(row.attempts + 1);

@@ -1,8 +1,9 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
 import { TASK_QUEUE } from './ids';
+import { meterMetrics } from './worker-metrics';
 
 export interface LetheWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -22,7 +23,8 @@ export function createLetheWorker(options: LetheWorkerOptions): Promise<Worker> 
     namespace,
     taskQueue: TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(deps),
+    // Lethe's metrics go out through the SDK's meter: the same Prometheus endpoint as its own (when one is set up).
+    activities: createActivities({ ...deps, metrics: deps.metrics ?? meterMetrics(Runtime.instance().metricMeter) }),
   });
 }
 
