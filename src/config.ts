@@ -52,6 +52,8 @@ export interface Config {
    * Where the worker serves Prometheus metrics (the Temporal SDK's and Lethe's): WORKER_METRICS_PORT, on
    * WORKER_METRICS_HOST (127.0.0.1 unless set: the endpoint has no authentication). Unset port: none.
    */
+  /** A bearer token that opens the API's /metrics and nothing else (Prometheus's); operators' tokens open it too. */
+  readonly metricsToken: string | undefined;
   readonly workerMetrics: { readonly host: string; readonly port: number } | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `json` or `pretty`; unset: pretty when the process writes to a terminal, JSON otherwise (logger.ts). */
@@ -215,6 +217,11 @@ export function loadConfig(env: Env): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const metricsToken = get('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < MIN_SECRET_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+
   const metricsPortText = get('WORKER_METRICS_PORT');
   const metricsPort = Number(metricsPortText);
   if (metricsPortText !== undefined && (!/^\d{1,5}$/.test(metricsPortText) || metricsPort < 1 || metricsPort > 65535)) {
@@ -260,6 +267,7 @@ export function loadConfig(env: Env): Config {
     logLevel: logLevel as Config['logLevel'],
     logFormat: logFormat as Config['logFormat'],
     workerMetrics,
+    metricsToken,
     smtpUrl,
     mailFrom,
   });

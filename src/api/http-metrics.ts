@@ -1,13 +1,14 @@
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Sql } from '../db/client';
 import type { AppEnv } from './deps';
 
 /**
  * The API's Prometheus metrics, one registry per app (tests build many). Labels are route patterns, methods and
  * statuses: never a raw path, whose ids and query may be personal data.
  */
-export function createHttpMetrics() {
+export function createHttpMetrics(sql?: Sql) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lethe_api_' });
   const requests = new Counter({
@@ -28,6 +29,33 @@ export function createHttpMetrics() {
     help: 'Requests being answered now',
     registers: [registry],
   });
+
+  if (sql !== undefined) {
+    // Read at each scrape: counts only. A database that does not answer leaves the last values (the scrape succeeds).
+    new Gauge({
+      name: 'lethe_accounts',
+      help: 'Accounts by lifecycle state',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await sql<{ state: string; n: number }[]>`
+          select state, count(*)::int as n from accounts group by state`.catch(() => undefined);
+        if (rows === undefined) return;
+        this.reset();
+        for (const row of rows) this.set({ state: row.state }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'lethe_outbox_pending',
+      help: 'Mails waiting to be sent (the outbox backlog)',
+      registers: [registry],
+      async collect() {
+        const [row] = await sql<{ n: number }[]>`
+          select count(*)::int as n from notification_outbox where status = 'pending'`.catch(() => []);
+        if (row !== undefined) this.set(row.n);
+      },
+    });
+  }
 
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
     const stop = duration.startTimer();

@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { testConfig, TEST_ENV } from '../helpers/config';
+import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
+import { seedTenant } from '../helpers/tenants';
 
 const SUPPORT = `sue-support-token-${'s'.repeat(20)}`;
+const METRICS = `prometheus-scrape-token-${'m'.repeat(20)}`;
 const OPERATOR = TEST_ENV.OPERATOR_TOKENS.split(',')[0] as string;
 
 // Issue 12 §2: the API's /metrics after real traffic, scraped as Prometheus would, with an operator's token.
 describe('API metrics', () => {
   let t: TestApp;
   beforeAll(() => {
-    t = createTestApp({ config: testConfig({ SUPPORT_TOKENS: `sue:${SUPPORT}` }) });
+    t = createTestApp({ config: testConfig({ SUPPORT_TOKENS: `sue:${SUPPORT}`, METRICS_TOKEN: METRICS }) });
   });
   afterAll(() => t.close());
 
@@ -29,9 +32,28 @@ describe('API metrics', () => {
         ?.split(' ')[1] ?? 'NaN',
     );
 
-  it('is for operators only', async () => {
+  it('opens to operators and to METRICS_TOKEN, which opens nothing else', async () => {
     expect((await call(t, '/metrics')).status).toBe(401);
     expect((await call(t, '/metrics', { token: SUPPORT })).status).toBe(403);
+    expect((await call(t, '/metrics', { token: `${METRICS}x` })).status).toBe(401);
+    const opened = await t.app.request('/metrics', { headers: { authorization: `Bearer ${METRICS}` } });
+    expect(opened.status).toBe(200);
+    expect((await call(t, '/v1/admin/accounts?state=trial', { token: METRICS })).status).toBe(401);
+    expect((await call(t, `/v1/accounts/${randomUUID()}`, { token: METRICS })).status).toBe(401);
+  });
+
+  it('counts accounts by state and the outbox backlog at each scrape', async () => {
+    await truncateAll(t.deps.sql);
+    await seedTenant(t.deps.sql);
+    const b = await seedTenant(t.deps.sql);
+    await t.deps.sql`update accounts set state = 'suspended' where id = ${b.accountId}`;
+    await t.deps.sql`
+      insert into notification_outbox (account_id, kind, payload)
+      values (${b.accountId}, 'suspended', '{}'::jsonb)`.catch(() => undefined);
+    const text = await scrape();
+    expect(valueOf(text, 'lethe_accounts{state="trial"}')).toBe(1);
+    expect(valueOf(text, 'lethe_accounts{state="suspended"}')).toBe(1);
+    expect(text).toMatch(/^lethe_outbox_pending \d+$/m);
   });
 
   it('counts requests by route pattern, method and status, times them, and puts no id or raw path in a label', async () => {
