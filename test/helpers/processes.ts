@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopChild } from '../../src/embedded/child-process';
+import { isAlive } from '../../src/embedded/is-alive';
 import { projectRoot } from '../../src/embedded/project-root';
 import { buildDistOnce } from './build';
 
@@ -55,14 +56,7 @@ export function childProcesses(pid: number, text: string): number[] {
     .map(Number);
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive };
 
 /**
  * The frame of a test file that runs built entry points: builds dist/ before, stops every process it started after
