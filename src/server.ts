@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   }
   const sql = createSql(config.databaseUrl, {
     max: config.dbPool.api,
+    purpose: 'api',
     statementTimeoutMs: config.dbTimeouts.statementMs,
     idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
   });

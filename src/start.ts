@@ -129,6 +129,7 @@ async function main(): Promise<void> {
 
     const sql = createSql(databaseUrl, {
       max: config.dbPool.api,
+      purpose: 'api',
       statementTimeoutMs: config.dbTimeouts.statementMs,
       idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
     });
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     // The worker's own pool, as if it ran in its own process (see Config.dbPool).
     const workerSql = createSql(databaseUrl, {
       max: config.dbPool.worker,
+      purpose: 'worker',
       idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
     });
     stops.push(() => workerSql.end({ timeout: 5 }));

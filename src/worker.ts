@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], ...prometheusTelemetry(config.workerMetrics) });
   const sql = createSql(config.databaseUrl, {
     max: config.dbPool.worker,
+    purpose: 'worker',
     idleInTransactionTimeoutMs: config.dbTimeouts.idleInTransactionMs,
   });
   const connection = await NativeConnection.connect({ address: config.temporalAddress ?? 'localhost:7233' });

@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId);
   app.use('*', clientAddress(deps.config.trustedProxies));
   app.use('*', accessLog(logger));
-  const metrics = createHttpMetrics(deps.sql);
+  const metrics = createHttpMetrics(deps.sql, deps.config.dbPool.api);
   app.use('*', metrics.middleware);
   app.use('*', requestDeadline(deps.config.requestTimeoutMs));
   const headers = (contentSecurityPolicy: Record<string, string[]>) =>

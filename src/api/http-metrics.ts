@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { poolName } from '../db/client';
 import type { Sql } from '../db/client';
 import type { AppEnv } from './deps';
 
@@ -8,7 +9,7 @@ import type { AppEnv } from './deps';
  * The API's Prometheus metrics, one registry per app (tests build many). Labels are route patterns, methods and
  * statuses: never a raw path, whose ids and query may be personal data.
  */
-export function createHttpMetrics(sql?: Sql) {
+export function createHttpMetrics(sql?: Sql, poolMax?: number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lethe_api_' });
   const requests = new Counter({
@@ -45,6 +46,30 @@ export function createHttpMetrics(sql?: Sql) {
         for (const row of rows) this.set({ state: row.state }, row.n);
       },
     });
+    const pool = poolName(sql);
+    if (pool !== undefined) {
+      new Gauge({
+        name: 'lethe_db_pool_connections',
+        help: 'Connections of this process’s API pool open in PostgreSQL, by state (active, idle, idle in transaction)',
+        labelNames: ['state'] as const,
+        registers: [registry],
+        async collect() {
+          const rows = await sql<{ state: string; n: number }[]>`
+            select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity
+            where application_name = ${pool} group by 1`.catch(() => undefined);
+          if (rows === undefined) return;
+          this.reset();
+          for (const row of rows) this.set({ state: row.state }, row.n);
+        },
+      });
+    }
+    if (poolMax !== undefined) {
+      new Gauge({
+        name: 'lethe_db_pool_max_connections',
+        help: 'Size of this process’s API pool (API_DB_POOL_SIZE)',
+        registers: [registry],
+      }).set(poolMax);
+    }
     new Gauge({
       name: 'lethe_outbox_pending',
       help: 'Mails waiting to be sent (the outbox backlog)',

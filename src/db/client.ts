@@ -14,6 +14,16 @@ export interface SqlOptions {
   statementTimeoutMs?: number;
   /** PostgreSQL ends a session idle inside a transaction this long (ms); none when undefined. */
   idleInTransactionTimeoutMs?: number;
+  /** What the pool is for (`api`, `worker`…): part of its application_name, which the API's metrics read. */
+  purpose?: string;
+}
+
+let pools = 0;
+
+/** The pool's own application_name: unique per pool and process, so pg_stat_activity tells its connections apart. */
+export function poolName(sql: Sql): string | undefined {
+  const connection = (sql.options as { connection?: Record<string, unknown> }).connection;
+  return typeof connection?.application_name === 'string' ? connection.application_name : undefined;
 }
 
 export function createSql(url: string, options: SqlOptions = {}): Sql {
@@ -27,6 +37,7 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
     onnotice: () => undefined,
     // Session settings sent at connect: the server itself enforces them, whatever the client does.
     connection: {
+      application_name: `lethe-${options.purpose ?? 'pool'}/${process.pid}/${++pools}`,
       ...(options.statementTimeoutMs !== undefined ? { statement_timeout: options.statementTimeoutMs } : {}),
       ...(options.idleInTransactionTimeoutMs !== undefined
         ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }

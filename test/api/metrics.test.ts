@@ -54,6 +54,9 @@ describe('API metrics', () => {
     expect(valueOf(text, 'lethe_accounts{state="trial"}')).toBe(1);
     expect(valueOf(text, 'lethe_accounts{state="suspended"}')).toBe(1);
     expect(text).toMatch(/^lethe_outbox_pending \d+$/m);
+    // Pool use as PostgreSQL sees it: this app's own pool, the scrape's own query among its active connections.
+    expect(valueOf(text, 'lethe_db_pool_connections{state="active"}')).toBeGreaterThanOrEqual(1);
+    expect(valueOf(text, 'lethe_db_pool_max_connections')).toBe(t.deps.config.dbPool.api);
   });
 
   it('counts requests by route pattern, method and status, times them, and puts no id or raw path in a label', async () => {
