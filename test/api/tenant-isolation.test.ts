@@ -15,8 +15,8 @@ const NOT_TENANT_SCOPED = new Set([
   '/v1/tenants/{subdomain}',
 ]);
 
-/** Lists for operators only: a user's credentials are refused there. */
-const STAFF_ONLY_LISTS = new Set(['/v1/admin/accounts']);
+/** Lists and metrics for staff only: a user's credentials are refused there. */
+const STAFF_ONLY_LISTS = new Set(['/v1/admin/accounts', '/metrics']);
 
 /** A plausible valid body per route, so a refusal is about the tenant, not about validation. */
 const BODIES: Record<string, unknown> = {
