@@ -252,6 +252,28 @@ describe('the support console', () => {
       expect(notAnId.status).toBe(404);
     });
 
+    it('refuses a NUL in any field with 400, and answers 50 searches at once', async () => {
+      const a = await suspendedAccount();
+      const bob = await session();
+      const headers = { cookie: bob.cookie };
+      for (const query of [`${a.subdomain}\u0000`, `owner\u0000@example.test`]) {
+        const res = await post('/console/search', { query, csrf: bob.csrf }, headers);
+        expect(res.status).toBe(400);
+      }
+      const nul = await post(
+        `/console/accounts/${a.id}/reactivate`,
+        { channel: 'email', reference: 'MAIL-1', csrf: bob.csrf, extra: 'x\u0000' },
+        headers,
+      );
+      expect(nul.status).toBe(400);
+      expect(await stateOf(a.id)).toBe('suspended');
+      const many = await Promise.all(
+        Array.from({ length: 50 }, () => post('/console/search', { query: a.subdomain, csrf: bob.csrf }, headers)),
+      );
+      expect(many.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 200));
+      expect(await many[0]?.text()).toContain(a.subdomain);
+    });
+
     it('escapes what it shows: markup in a reference is text on the page', async () => {
       const a = await suspendedAccount();
       const bob = await session();

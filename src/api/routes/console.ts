@@ -5,6 +5,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { z } from '@hono/zod-openapi';
 import { findAccount } from '../../db/accounts';
 import { ERROR_CODES } from '../../domain/error-codes';
+import { isStorableText } from '../../domain/storable-text';
 import { queryAccountView } from '../../temporal/account-client';
 import { accountWorkflowId } from '../../temporal/ids';
 import { accountPage, errorPage, searchPage, signInPage } from '../console/pages';
@@ -99,6 +100,16 @@ export function consoleRoutes(deps: AppDeps) {
     }
     if (field(form, 'csrf') !== session.csrfToken) {
       return { refused: c.html(errorPage(session, refusal(403, 'Refused: the form is stale; reload the page')), 403) };
+    }
+    // What PostgreSQL cannot store (NUL, a lone surrogate) never reaches a query, as on the JSON routes.
+    if (Object.values(form).some((value) => typeof value === 'string' && !isStorableText(value))) {
+      const problem = new ProblemError(
+        400,
+        ERROR_CODES.VALIDATION_FAILED,
+        'Invalid input',
+        'A field holds a character that cannot be stored',
+      );
+      return { refused: c.html(errorPage(session, problem), 400) };
     }
     return { session, form };
   }
