@@ -21,6 +21,8 @@ export interface Config {
   readonly billingWebhookSecret: string;
   /** Stripe's endpoint secret (`whsec_…`) for `POST /v1/billing/stripe`; unset: that route answers 404. */
   readonly stripeWebhookSecret: string | undefined;
+  /** HMAC key of `Lethe-Signature` on `POST /v1/inbound/email`; unset: that route answers 404. */
+  readonly inboundEmailSecret: string | undefined;
   /** Staff and their tokens, from OPERATOR_TOKENS and SUPPORT_TOKENS (`name:token` entries). */
   readonly staff: readonly StaffMember[];
   readonly masterKey: Buffer;
@@ -145,6 +147,11 @@ export function loadConfig(env: Env): Config {
     problems.push('STRIPE_WEBHOOK_SECRET must be a Stripe endpoint secret (whsec_…)');
   }
 
+  const inboundEmailSecret = get('INBOUND_EMAIL_SECRET');
+  if (inboundEmailSecret !== undefined && inboundEmailSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`INBOUND_EMAIL_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+
   const operators = parseStaffTokens('OPERATOR_TOKENS', get('OPERATOR_TOKENS'), 'operator');
   const support = parseStaffTokens('SUPPORT_TOKENS', get('SUPPORT_TOKENS'), 'support');
   const merged = mergeStaff(operators.staff, support.staff);
@@ -256,6 +263,7 @@ export function loadConfig(env: Env): Config {
     port,
     billingWebhookSecret,
     stripeWebhookSecret,
+    inboundEmailSecret,
     staff: Object.freeze(staff),
     masterKey,
     trustedProxies: Object.freeze(trustedProxies),

@@ -115,22 +115,36 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       return row?.n ?? 0;
     },
 
-    /** Tickets in the trash for longer than `olderThanMs`, across tenants (ids only), at most `limit`. */
+    /**
+     * Tickets in the trash, or in the spam folder, for longer than `olderThanMs`, across tenants (ids only), at most
+     * `limit`, oldest first.
+     */
     async findExpiredTrash(input: {
       olderThanMs: number;
       limit: number;
-    }): Promise<{ accountId: string; ticketId: string }[]> {
-      return sql<{ accountId: string; ticketId: string }[]>`
-        select account_id, id as ticket_id from tickets
-        where trashed_at < now() - make_interval(secs => ${input.olderThanMs / 1000})
-        order by trashed_at limit ${input.limit}`;
+    }): Promise<{ accountId: string; ticketId: string; folder: 'trash' | 'spam' }[]> {
+      return sql<{ accountId: string; ticketId: string; folder: 'trash' | 'spam' }[]>`
+        select account_id, ticket_id, folder from (
+          (select account_id, id as ticket_id, 'trash' as folder, trashed_at as since from tickets
+           where trashed_at < now() - make_interval(secs => ${input.olderThanMs / 1000})
+           order by trashed_at limit ${input.limit})
+          union all
+          (select account_id, id, 'spam', spam_at from tickets
+           where status = 'spam' and trashed_at is null
+             and spam_at < now() - make_interval(secs => ${input.olderThanMs / 1000})
+           order by spam_at limit ${input.limit})
+        ) expired order by since limit ${input.limit}`;
     },
 
-    /** Records a system-requested deletion of a trashed ticket (or finds the active one); returns its id. */
-    async requestTrashDeletion(input: { accountId: string; ticketId: string }): Promise<string> {
+    /** Records a system-requested deletion of an expired ticket (or finds the active one); returns its id. */
+    async requestTrashDeletion(input: {
+      accountId: string;
+      ticketId: string;
+      folder?: 'trash' | 'spam';
+    }): Promise<string> {
       const [created] = await sql<{ id: string }[]>`
         insert into erasure_requests (account_id, kind, subject_id, requested_by)
-        values (${input.accountId}, 'ticket', ${input.ticketId}, 'system:trash')
+        values (${input.accountId}, 'ticket', ${input.ticketId}, ${`system:${input.folder ?? 'trash'}`})
         on conflict (account_id, kind, subject_id) where status in ('queued', 'running') do nothing
         returning id`;
       if (created) return created.id;

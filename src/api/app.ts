@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/admin';
 import { agentRoutes } from './routes/agents';
 import { auditLogRoutes } from './routes/audit-log';
 import { chatRoutes } from './routes/chats';
+import { inboundEmailRoutes } from './routes/inbound-email';
 import { contactRoutes } from './routes/contacts';
 import { erasureRoutes } from './routes/erasure';
 import { portalRoutes, staffConsentRoutes } from './routes/portal';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', contactRoutes(deps));
   app.route('/', ticketRoutes(deps));
   app.route('/', chatRoutes(deps));
+  app.route('/', inboundEmailRoutes(deps));
   app.route('/', erasureRoutes(deps));
   app.route('/', portalSignUpRoutes(deps));
   app.route('/', portalRoutes(deps));

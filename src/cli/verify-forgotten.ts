@@ -1,5 +1,6 @@
 // `npm run verify-forgotten -- --account <id> --identifiers a@b.test,+4912… [--logs file1,file2]`
-// Prints every place the identifiers still appear (database, Temporal histories, logs); exits 1 when any does.
+// Prints every place the identifiers still appear (database, the tenant's spam model when MASTER_KEY is set,
+// Temporal histories, logs); exits 1 when any does.
 import { createSql } from '../db/client';
 import { createTemporalClient } from '../temporal/client';
 import { findIdentifiers } from '../verify/forgotten';
@@ -14,10 +15,11 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (identifiers.length === 0 || !databaseUrl) {
     console.error(
-      'usage: DATABASE_URL=… [TEMPORAL_ADDRESS=…] npm run verify-forgotten -- [--account <id>] --identifiers a,b [--logs f1,f2]',
+      'usage: DATABASE_URL=… [TEMPORAL_ADDRESS=…] [MASTER_KEY=…] npm run verify-forgotten -- [--account <id>] --identifiers a,b [--logs f1,f2]',
     );
     process.exit(2);
   }
+  const masterKey = process.env.MASTER_KEY ? Buffer.from(process.env.MASTER_KEY, 'base64') : undefined;
   const sql = createSql(databaseUrl, { max: 2 });
   const temporal = process.env.TEMPORAL_ADDRESS
     ? createTemporalClient(process.env.TEMPORAL_ADDRESS, process.env.TEMPORAL_NAMESPACE ?? 'default')
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
       identifiers,
       ...(option('account') ? { accountId: option('account') } : {}),
       ...(temporal ? { temporal: temporal.client } : {}),
+      ...(masterKey ? { masterKey } : {}),
       logFiles: (option('logs') ?? '').split(',').filter((s) => s !== ''),
     });
     // The identifiers are the operator's own input; hits name places, never row contents.

@@ -10,6 +10,11 @@ export const TENANT_DATA_TABLES = [
   'login_throttles',
   'ip_allowlists',
   'erasure_requests',
+  // The model's sums go first, so deleting the features below has nothing left to subtract from.
+  'spam_token_counts',
+  'spam_model_totals',
+  'spam_features',
+  'inbound_mail',
   'attachments',
   'messages',
   'tickets',

@@ -9,8 +9,12 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'ma
 const TIMESTAMP = /^\d{1,15}$/;
 const DIGEST = /^[0-9a-f]{64}$/i;
 
-function digest(secret: string, timestamp: string, rawBody: string): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest();
+/** The signed bytes: a JSON event as its UTF-8 text, or a raw mail exactly as received (it need not be UTF-8). */
+export type SignedBody = string | Uint8Array;
+
+function digest(secret: string, timestamp: string, rawBody: SignedBody): Buffer {
+  const hmac = createHmac('sha256', secret).update(`${timestamp}.`, 'utf8');
+  return (typeof rawBody === 'string' ? hmac.update(rawBody, 'utf8') : hmac.update(rawBody)).digest();
 }
 
 /**
@@ -18,7 +22,7 @@ function digest(secret: string, timestamp: string, rawBody: string): Buffer {
  * the billing provider sends; used by tests, benchmarks and the documentation.
  * @throws RangeError when the timestamp is not a non-negative integer (the verifier would reject it).
  */
-export function signWebhook(secret: string, rawBody: string, timestampSeconds: number): string {
+export function signWebhook(secret: string, rawBody: SignedBody, timestampSeconds: number): string {
   if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0) {
     throw new RangeError('timestampSeconds must be a non-negative integer');
   }
@@ -60,7 +64,7 @@ function parseHeader(header: string): ParsedHeader | undefined {
 export function verifyWebhookSignature(
   secret: string,
   header: string | undefined,
-  rawBody: string,
+  rawBody: SignedBody,
   nowSeconds: number,
 ): SignatureCheck {
   if (header === undefined || header.trim() === '') return { ok: false, reason: 'missing' };

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
+import { loadTenantKey } from '../db/tenant-keys';
+import { tokenize } from '../domain/spam/tokenize';
+import { spamTokenKey, tokenHash } from '../security/token-hashes';
 
 /** One place an identifier was found. */
 export interface Hit {
-  where: 'database' | 'temporal' | 'log';
+  where: 'database' | 'spam-model' | 'temporal' | 'log';
   /** `table.column`, a workflow id, or a log file. */
   location: string;
   /** Row id, history event id or line number. */
@@ -19,6 +22,11 @@ export interface VerifyOptions {
   accountId?: string;
   temporal?: Client;
   logFiles?: readonly string[];
+  /**
+   * With `accountId`: also look for the identifiers' tokens in the tenant's spam model, whose tokens are keyed
+   * hashes that only the tenant's data key (unwrapped with this) can recompute.
+   */
+  masterKey?: Buffer;
 }
 
 const TEXT_TYPES = new Set(['text', 'character varying', 'character', 'json', 'jsonb', 'inet', 'citext']);
@@ -61,6 +69,9 @@ export async function findIdentifiers(options: VerifyOptions): Promise<Hit[]> {
         hits.push({ where: 'database', location: `${c.tableName}.${c.columnName}`, ref: row.ref, identifier });
     }
   }
+  if (options.accountId && options.masterKey) {
+    hits.push(...(await searchSpamModel(options.sql, identifiers, options.accountId, options.masterKey)));
+  }
   if (options.temporal) hits.push(...(await searchHistories(options.temporal, identifiers, options.accountId)));
   for (const file of options.logFiles ?? []) {
     readFileSync(file, 'utf8')
@@ -71,6 +82,44 @@ export async function findIdentifiers(options: VerifyOptions): Promise<Hit[]> {
             hits.push({ where: 'log', location: file, ref: String(i + 1), identifier });
         }
       });
+  }
+  return hits;
+}
+
+/**
+ * The tokens an identifier would have become in the spam model: the tokenizer's own, as subject and as body text,
+ * plus the whole identifier and an address's local part, in case a tokenizer ever let one through. Domains and URL
+ * hosts are left out: they are shared by many people (`gmail.com`), not identifiers.
+ */
+function identifierTokens(identifier: string): string[] {
+  const lower = identifier.toLowerCase();
+  const at = lower.lastIndexOf('@');
+  const own = [...tokenize({ subject: identifier, text: identifier }).keys()].filter(
+    (token) => !/^(email-domain|url|host):/.test(token),
+  );
+  return [...new Set([lower, ...(at > 0 ? [lower.slice(0, at)] : []), ...own])];
+}
+
+async function searchSpamModel(
+  sql: Sql,
+  identifiers: readonly string[],
+  accountId: string,
+  masterKey: Buffer,
+): Promise<Hit[]> {
+  const dataKey = await loadTenantKey(sql, masterKey, accountId);
+  if (!dataKey) return [];
+  const key = spamTokenKey(dataKey);
+  const hits: Hit[] = [];
+  for (const identifier of identifiers) {
+    const hashes = identifierTokens(identifier).map((token) => tokenHash(key, token).toString());
+    const counted = await sql<{ token: string }[]>`
+      select token from spam_token_counts where account_id = ${accountId} and token = any (${hashes}::bigint[])`;
+    for (const row of counted)
+      hits.push({ where: 'spam-model', location: 'spam_token_counts.token', ref: String(row.token), identifier });
+    const kept = await sql<{ messageId: string }[]>`
+      select message_id from spam_features where account_id = ${accountId} and tokens && ${hashes}::bigint[]`;
+    for (const row of kept)
+      hits.push({ where: 'spam-model', location: 'spam_features.tokens', ref: row.messageId, identifier });
   }
   return hits;
 }

@@ -7,6 +7,7 @@ import type { TestApp } from '../helpers/app';
 import { TEST_ENV, testConfig } from '../helpers/config';
 import { truncateAll } from '../helpers/db';
 import { call } from '../helpers/http';
+import { inboundHeaders } from '../helpers/inbound-mail';
 import { databaseDigest, FIXTURE_PASSWORD, seedTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
@@ -148,6 +149,7 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
         refreshToken: 'rt',
       },
       'POST /v1/portal/me/saved-searches': { name: 'mine', query: 'status:open' },
+      'POST /v1/portal/me/tickets': { subject: 'Help', body: 'My order is late' },
       'POST /v1/me/saved-searches': { name: 'mine', query: 'status:open' },
     };
     return bodies[key];
@@ -172,6 +174,12 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
     } else if (path === '/v1/billing/events') {
       const raw = JSON.stringify(body);
       headers['lethe-signature'] = signWebhook(t.deps.config.billingWebhookSecret, raw, Math.floor(Date.now() / 1000));
+    } else if (path === '/v1/inbound/email') {
+      // A raw mail, not JSON: only its query can carry the bad character here (the mail's own text has its test).
+      const raw = Buffer.from('From: m@example.test\r\nSubject: s\r\n\r\nbody\r\n');
+      return Promise.resolve(t.app.request(url, { method, headers: inboundHeaders(raw), body: raw })).then(
+        async (res) => ({ status: res.status, body: (await res.json()) as any, headers: res.headers }),
+      );
     } else if (path === '/v1/billing/stripe') {
       const payload = JSON.stringify(body);
       headers['stripe-signature'] = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({

@@ -109,6 +109,29 @@ describe('the end users’ portal', () => {
     expect(
       (await stack.http('POST', '/v1/me/saved-searches', { name: 'agent view', query: 'unassigned' }, staff)).status,
     ).toBe(201);
+    // The end user opens tickets; the spam filter screens them as it screens mail and chats.
+    const question = await stack.http(
+      'POST',
+      '/v1/portal/me/tickets',
+      { subject: 'Late order', body: 'Where is it?' },
+      me,
+    );
+    expect(question.status).toBe(201);
+    const opened = await stack.http('GET', `/v1/tickets/${question.body.id as string}`, undefined, staff);
+    expect(opened.body).toMatchObject({ channel: 'portal', contactId: session.contactId, status: 'open' });
+    expect(opened.body.spamProbability).toEqual(expect.any(Number));
+    const junk = await stack.http(
+      'POST',
+      '/v1/portal/me/tickets',
+      {
+        subject: 'FREE money!!! CLICK HERE',
+        body: 'Earn $$$ from home, 100% guaranteed, click here http://win.example.biz now, viagra, casino, unsubscribe',
+      },
+      me,
+    );
+    const spamFolder = await stack.http('GET', '/v1/tickets?status=spam', undefined, staff);
+    expect(spamFolder.body.tickets.map((t: { id: string }) => t.id)).toEqual([junk.body.id]);
+    expect((await stack.http('POST', '/v1/portal/me/tickets', { subject: ' ', body: 'x' }, me)).status).toBe(400);
     expect((await stack.http('POST', '/v1/portal/me/consents/newsletter/withdraw', undefined, me)).status).toBe(404);
     expect((await stack.http('POST', '/v1/portal/me/consents/chat/withdraw', undefined, me)).status).toBe(201);
     const consents = await stack.http('GET', `/v1/contacts/${session.contactId}/consents`, undefined, staff);

@@ -5,6 +5,7 @@ import type { Config } from '../../src/config';
 export const TEST_ENV = {
   MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
   BILLING_WEBHOOK_SECRET: 'test-billing-secret-test-billing-secret',
+  INBOUND_EMAIL_SECRET: 'test-inbound-secret-test-inbound-secret',
   OPERATOR_TOKENS: 'test-operator-token-0000000000000000,test-operator-token-1111111111111111',
   LOG_LEVEL: 'silent',
 } as const;

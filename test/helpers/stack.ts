@@ -17,6 +17,7 @@ import { testConfig, TEST_ENV } from './config';
 import { testSql } from './db';
 import { testSmtpUrl } from './mailbox';
 import { FIXTURE_PASSWORD } from './tenants';
+import { inboundHeaders } from './inbound-mail';
 import { quietRuntime, workflowBundle } from './temporal';
 
 /** The real stack for end-to-end tests: HTTP server, worker and client on the dev server, PostgreSQL. */
@@ -34,6 +35,8 @@ export interface Stack {
   ): Promise<{ status: number; body: any }>;
   operator: Record<string, string>;
   billing(event: unknown, options?: { secret?: string; at?: number }): Promise<{ status: number; body: any }>;
+  /** Delivers a raw mail to the tenant's inbound webhook, signed with the test INBOUND_EMAIL_SECRET. */
+  inbound(subdomain: string, raw: Buffer): Promise<{ status: number; body: any }>;
   /** Stops the in-process worker, for tests that run workers as separate processes. */
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -95,6 +98,15 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       return http('POST', '/v1/billing/events', raw, {
         'lethe-signature': signWebhook(options.secret ?? config.billingWebhookSecret, raw, t),
       });
+    },
+    async inbound(subdomain, raw) {
+      const res = await fetch(`${server.url}/v1/inbound/email?subdomain=${subdomain}`, {
+        method: 'POST',
+        headers: inboundHeaders(raw),
+        body: raw,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
     async stopWorker() {
       await outbox.stop();

@@ -4,6 +4,7 @@ import { insertContact, insertMessage, insertTicket, recordConsent } from '../..
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps, AppEnv } from '../deps';
 import { ProblemError } from '../problem';
+import { spamFilterFor } from '../../spam/spam-filter';
 import { livePublicTenant } from '../public-tenant';
 import { problem } from '../schemas/common';
 import { PreChatSchema } from '../schemas/support-data-schemas';
@@ -58,7 +59,14 @@ export function chatRoutes(deps: AppDeps) {
         ip,
       });
       const ticketId = await insertTicket(db, tenant.id, { contactId, channel: 'chat', subject: 'Chat' });
-      await insertMessage(db, tenant.id, ticketId, { kind: 'contact', contactId }, body.message);
+      const messageId = await insertMessage(db, tenant.id, ticketId, { kind: 'contact', contactId }, body.message);
+      // A chat judged spam waits in the spam folder instead of the agents' queue; the visitor is not told.
+      await spamFilterFor(deps).screenArrival(db, {
+        accountId: tenant.id,
+        ticketId,
+        messageId,
+        doc: { subject: '', text: body.message, fromAddress: body.email },
+      });
       return { ticketId };
     });
     return c.json(ids, 201);

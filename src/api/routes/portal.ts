@@ -7,11 +7,12 @@ import { claimAttempt, clearLoginFailures } from '../../db/login-throttles';
 import { findLivePortalSession, insertPortalSession } from '../../db/portal';
 import { exportContact } from '../../db/subject-export';
 import { loadTenantKey } from '../../db/tenant-keys';
-import { findOrInsertVerifiedContact, recordConsent } from '../../db/tickets';
+import { findOrInsertVerifiedContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { verifyPasswordOrDummy } from '../../security/passwords';
 import { tooManyAttempts } from '../password-sign-in';
 import { seal } from '../../security/secret-box';
+import { spamFilterFor } from '../../spam/spam-filter';
 import type { AppDeps, AppEnv } from '../deps';
 import { refuseStanding, standingProblem } from '../account-access';
 import { authenticate, inTenantTransaction } from '../middleware/auth';
@@ -86,6 +87,17 @@ const portalSearch = createRoute({
   summary: 'Save a search (end user)',
   request: body(SavedSearch),
   responses: { 201: { description: 'Saved', ...json(IdSchema) } },
+});
+const PortalTicket = z
+  .object({ subject: NonBlankText(300), body: z.string().min(1).max(100_000) })
+  .openapi('PortalTicket');
+const portalTicket = createRoute({
+  ...portalAuth,
+  method: 'post',
+  path: '/v1/portal/me/tickets',
+  summary: 'Open a ticket (end user); the spam filter screens it on arrival',
+  request: body(PortalTicket),
+  responses: { 201: { description: 'Opened', ...json(IdSchema) } },
 });
 const agentSearch = createRoute({
   tags: ['me'],
@@ -235,6 +247,23 @@ export function portalRoutes(deps: AppDeps) {
       insert into saved_searches (account_id, contact_id, name, query)
       values (${c.get('accountId')}, ${c.get('contactId')}, ${input.name}, ${input.query}) returning id`;
     return c.json({ id: row?.id ?? '' }, 201);
+  });
+
+  router.openapi(portalTicket, async (c) => {
+    const input = c.req.valid('json');
+    const db = c.get('db');
+    const accountId = c.get('accountId');
+    const contactId = c.get('contactId');
+    const ticketId = await insertTicket(db, accountId, { contactId, channel: 'portal', subject: input.subject });
+    const messageId = await insertMessage(db, accountId, ticketId, { kind: 'contact', contactId }, input.body);
+    // Judged like mail and chats: a signed-in end user can still post spam (a stolen or throwaway account).
+    await spamFilterFor(deps).screenArrival(db, {
+      accountId,
+      ticketId,
+      messageId,
+      doc: { subject: input.subject, text: input.body },
+    });
+    return c.json({ id: ticketId }, 201);
   });
 
   router.openapi(withdraw, async (c) => {

@@ -1,15 +1,24 @@
-import { createRoute } from '@hono/zod-openapi';
-import type { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { insertAudit } from '../../db/audit';
 import { insertMessage, insertTicket } from '../../db/tickets';
-import type { NewAttachment } from '../../db/tickets';
+import type { Channel, NewAttachment } from '../../db/tickets';
+import { spamFilterFor, teachFilter } from '../../spam/spam-filter';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps } from '../deps';
 import { authenticate } from '../middleware/auth';
 import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
-import { bearerSecurity, problem, UuidParam } from '../schemas/common';
+import { bearerSecurity, problem, queryInt, UuidParam } from '../schemas/common';
 import { IdSchema } from '../schemas/security-schemas';
-import { NewMessageSchema, NewTicketSchema, TicketSchema } from '../schemas/support-data-schemas';
+import {
+  NewMessageSchema,
+  NewTicketSchema,
+  SpamVerdictSchema,
+  TicketSchema,
+  TicketStatusSchema,
+  TicketSummarySchema,
+} from '../schemas/support-data-schemas';
+import type { TicketStatus } from '../schemas/support-data-schemas';
 import type { AttachmentInputSchema } from '../schemas/support-data-schemas';
 import { createRouter } from '../validation';
 import { tenantOf } from './tenant-of';
@@ -65,6 +74,52 @@ export function decodeAttachments(input: z.infer<typeof AttachmentInputSchema>[]
   }));
 }
 
+const TicketListQuery = z.object({
+  status: TicketStatusSchema.optional().openapi({
+    description: 'Only tickets in this status; without it, every ticket except spam (the agents’ queue)',
+  }),
+  limit: queryInt(1, 200).optional().openapi({ description: 'At most this many (default 50), newest first' }),
+  offset: queryInt(0, 1_000_000).optional(),
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/tickets',
+  tags: ['tickets'],
+  summary: 'The tenant’s tickets, newest first: the queue (no status), or one status (`spam` is the spam folder)',
+  security: bearerSecurity,
+  request: { query: TicketListQuery },
+  responses: {
+    200: {
+      description: 'Tickets not in the trash',
+      content: { 'application/json': { schema: z.object({ tickets: z.array(TicketSummarySchema) }) } },
+    },
+  },
+});
+
+const verdict = (path: string, summary: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    tags: ['tickets'],
+    summary,
+    security: bearerSecurity,
+    request: { params: UuidParam },
+    responses: {
+      200: { description: 'Learned', content: { 'application/json': { schema: SpamVerdictSchema } } },
+      404: problem('No such ticket (or it is in the trash)'),
+    },
+  });
+
+const markSpam = verdict(
+  '/v1/tickets/{id}/spam',
+  'Spam: files the ticket in the spam folder (deleted after 30 days) and teaches the tenant’s filter',
+);
+const markNotSpam = verdict(
+  '/v1/tickets/{id}/not-spam',
+  'Not spam: takes the ticket out of the spam folder (status open) and teaches the tenant’s filter',
+);
+
 const ticketNotFound = () => new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such ticket');
 
 export function ticketRoutes(deps: AppDeps) {
@@ -112,6 +167,57 @@ export function ticketRoutes(deps: AppDeps) {
     return c.json({ id: messageId }, 201);
   });
 
+  router.openapi(list, async (c) => {
+    const db = c.get('db');
+    const { status, limit, offset } = c.req.valid('query');
+    const rows = await db<
+      {
+        id: string;
+        contactId: string | null;
+        channel: Channel;
+        subject: string;
+        status: TicketStatus;
+        spamProbability: number | null;
+        createdAt: Date;
+        updatedAt: Date;
+      }[]
+    >`
+      select id, contact_id, channel, subject, status, spam_probability, created_at, updated_at from tickets
+      where trashed_at is null and ${status === undefined ? db`status <> 'spam'` : db`status = ${status}`}
+      order by created_at desc, id desc limit ${limit ?? 50} offset ${offset ?? 0}`;
+    return c.json(
+      {
+        tickets: rows.map((t) => ({
+          ...t,
+          createdAt: t.createdAt.toISOString(),
+          updatedAt: t.updatedAt.toISOString(),
+        })),
+      },
+      200,
+    );
+  });
+
+  for (const [route, label, action] of [
+    [markSpam, 'spam', 'ticket.marked_spam'],
+    [markNotSpam, 'ham', 'ticket.marked_not_spam'],
+  ] as const) {
+    router.openapi(route, async (c) => {
+      const me = tenantOf(c.get('principal'));
+      const db = c.get('db');
+      const { id } = c.req.valid('param');
+      const status = await teachFilter(spamFilterFor(deps), db, me.accountId, id, label);
+      if (!status) throw ticketNotFound();
+      await insertAudit(db, {
+        accountId: me.accountId,
+        actor: `user:${me.userId}`,
+        action,
+        targetId: id,
+        clientIp: c.get('clientIp'),
+      });
+      return c.json({ id, status }, 200);
+    });
+  }
+
   router.openapi(read, async (c) => {
     const db = c.get('db');
     const { id } = c.req.valid('param');
@@ -121,11 +227,13 @@ export function ticketRoutes(deps: AppDeps) {
         contactId: string | null;
         channel: 'email' | 'chat' | 'phone' | 'portal';
         subject: string;
-        status: string;
+        status: TicketStatus;
+        spamProbability: number | null;
         trashedAt: Date | null;
         createdAt: Date;
       }[]
-    >`select id, contact_id, channel, subject, status, trashed_at, created_at from tickets where id = ${id}`;
+    >`select id, contact_id, channel, subject, status, spam_probability, trashed_at, created_at
+      from tickets where id = ${id}`;
     if (!ticket) throw ticketNotFound();
     const messages = await db<
       {

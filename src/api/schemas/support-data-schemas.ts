@@ -46,6 +46,28 @@ export const ContactSchema = z
 
 export const ChannelSchema = z.enum(['email', 'chat', 'phone', 'portal']);
 
+export const TicketStatusSchema = z.enum(['open', 'pending', 'solved', 'closed', 'spam']);
+export type TicketStatus = z.infer<typeof TicketStatusSchema>;
+
+const SpamProbability = z.number().min(0).max(1).nullable().openapi({
+  description: 'The spam filter’s estimate when the ticket arrived (null: not screened, e.g. opened by staff)',
+});
+
+export const TicketSummarySchema = z
+  .object({
+    id: z.string().uuid(),
+    contactId: z.string().uuid().nullable(),
+    channel: ChannelSchema,
+    subject: z.string(),
+    status: TicketStatusSchema,
+    spamProbability: SpamProbability,
+    createdAt: z.string().datetime(),
+    updatedAt: z.string().datetime(),
+  })
+  .openapi('TicketSummary');
+
+export const SpamVerdictSchema = z.object({ id: z.string().uuid(), status: TicketStatusSchema }).openapi('SpamVerdict');
+
 export const NewTicketSchema = z
   .object({
     contactId: z.string().uuid(),
@@ -66,7 +88,8 @@ export const TicketSchema = z
     contactId: z.string().uuid().nullable(),
     channel: ChannelSchema,
     subject: z.string(),
-    status: z.string(),
+    status: TicketStatusSchema,
+    spamProbability: SpamProbability,
     trashedAt: z.string().datetime().nullable(),
     createdAt: z.string().datetime(),
     messages: z.array(
