@@ -102,7 +102,8 @@ function fuzz(who, headers) {
     ...headers.flatMap((h) => ['--header', h]),
   ];
   // From the root, where schemathesis.toml holds the exceptions and .schemathesis/ its cache (git-ignored).
-  return spawnSync(st, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } }).status ?? 1;
+  const env = { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: join(root, 'scripts', 'schemathesis_hooks.py') };
+  return spawnSync(st, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
 }
 
 ensureSchemathesis();
