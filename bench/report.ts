@@ -5,6 +5,8 @@ import type { WebhookLatencyResult } from './webhook-latency';
 import type { LifecycleResult } from './lifecycle';
 import type { ThroughputResult } from './throughput';
 import type { WorkerKillResult } from './worker-kill';
+import type { SpamBenchResult } from './spam';
+import type { SpamDatabaseResult } from './spam-database';
 
 export interface BenchResults {
   meta: {
@@ -24,6 +26,7 @@ export interface BenchResults {
   lifecycle?: LifecycleResult;
   workerKill?: WorkerKillResult;
   erasure?: ErasureResult;
+  spam?: SpamBenchResult & { database?: SpamDatabaseResult };
   errors: string[];
 }
 
@@ -190,6 +193,62 @@ export function renderReport(results: BenchResults): string {
       `   probe idle ${p(e.probe.idle)}; during workflow ${p(e.probe.duringWorkflow)}; during raw SQL ${p(e.probe.duringRawSql)}`,
       `   checks: subjects empty ${e.checks.subjectsEmpty}, bystanders unchanged ${e.checks.bystandersUnchanged}, ` +
         `receipt and raw row counts match ${e.checks.receiptRowsMatch}`,
+    );
+  }
+  const sp = results.spam;
+  if (sp) {
+    const pct = (x: number) => `${fmt(x * 100, 2)} %`;
+    const o = sp.base.overall;
+    rows.push([
+      '6',
+      `spam filter, shipped model, corpus test split (n=${o.messages})`,
+      `recall ${pct(o.spamRecall)}, ham FP ${pct(o.hamFalsePositiveRate)}`,
+      `${o.spam} spam / ${o.ham} ham (corpus labels)`,
+      '—',
+      `≥ ${pct(sp.goals.minSpamRecall)}, ≤ ${pct(sp.goals.maxHamFalsePositiveRate)}`,
+      verdict(sp.base.meetsGoal),
+    ]);
+    const db = sp.database;
+    if (db) {
+      rows.push(
+        [
+          '6',
+          `spam scoring, tenant model in PostgreSQL (${fmt(db.learnt, 0)} learnt)`,
+          `p99 ${ms(db.scoreMs.p99, 2)}`,
+          `p99 ${ms(db.roundTripMs.p99, 2)} select 1`,
+          fmt(db.scoreMs.p99 / db.roundTripMs.p99, 1),
+          `≤ ${ms(sp.goals.maxScoreP99Ms)}`,
+          verdict(db.scoreMs.p99 <= sp.goals.maxScoreP99Ms),
+        ],
+        [
+          '6',
+          `unlearn a ${db.personMessages}-mail person (delete their tickets)`,
+          ms(db.unlearnPersonMs, 1),
+          db.exact ? 'model equals one never trained on them' : 'MODEL DIFFERS',
+          '—',
+          '≤ 50 ms, exact',
+          verdict(db.unlearnPersonMs <= 50 && db.exact),
+        ],
+      );
+    }
+    const folders = Object.entries(sp.base.byFolder)
+      .map(([f, c]) => `${f} ${c.spam > 0 ? `recall ${pct(c.spamRecall)}` : `FP ${pct(c.hamFalsePositiveRate)}`}`)
+      .join(', ');
+    const to = sp.tenant.overall;
+    details.push(
+      `6  threshold ${sp.threshold}; accuracy ${pct(o.accuracy)}; missed ${o.missed} spam, ${o.falsePositives} false ` +
+        `positive(s); by folder: ${folders}`,
+      `   with a tenant model of ${fmt(sp.tenant.learnt, 0)} corpus mails on top (in memory): recall ` +
+        `${pct(to.spamRecall)}, FP ${pct(to.hamFalsePositiveRate)}; tokenize + score p50/p99 ` +
+        `${ms(sp.tenant.tokenizeAndScoreMs.p50, 2)} / ${ms(sp.tenant.tokenizeAndScoreMs.p99, 2)}; parse p99 ` +
+        `${ms(sp.tenant.parseMs.p99, 1)}; in-memory unlearn of ${sp.tenant.personMessages} mails ` +
+        `${ms(sp.tenant.removePersonMs, 1)}; model file ${fmt(sp.baseModel.bytes / 1e6, 2)} MB`,
+      ...(db
+        ? [
+            `   in PostgreSQL: learnt ${fmt(db.learnPerSecond, 0)} marked mails/s through the triggers; vocabulary ` +
+              `${fmt(db.vocabulary, 0)}; scoring p50 ${ms(db.scoreMs.p50, 2)}, max ${ms(db.scoreMs.max, 1)}`,
+          ]
+        : []),
     );
   }
   const head =

@@ -3,7 +3,8 @@
 // or Ctrl-C. Timings on a small machine are noisy, so every figure is compared with a baseline of the same run.
 // Prints a table and writes bench/results/latest.json (plus bench.log and the worker processes' logs beside it).
 //
-// `node dist/bench/run.js --only=1,3` runs a subset (benchmark 2 then makes its own accounts through the API).
+// `node dist/bench/run.js --only=1,3` runs a subset (benchmark 2 then makes its own accounts through the API);
+// `--only=spam` is benchmark 6, the spam filter (issue 14).
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ import { now } from './stats';
 import { benchTenantCreation } from './throughput';
 import { benchWebhookLatency } from './webhook-latency';
 import { benchWorkerKill } from './worker-kill';
+import { benchSpam } from './spam';
+import { corpusSplit, parseCorpus } from './spam-corpus';
+import { benchSpamDatabase } from './spam-database';
 
 const SETTINGS = {
   tenantCreation: { count: 200, concurrency: 8, warmup: 16, hashCount: 100 },
@@ -34,17 +38,18 @@ const SETTINGS = {
     idleProbeSec: 16,
     sampleIntervalMs: 10,
   },
+  spam: { tenantMessages: 10_000, personMessages: 100, warmup: 300 },
 } as const;
 
 function selected(): Set<number> {
   const arg = process.argv.find((a) => a.startsWith('--only='));
-  if (!arg) return new Set([1, 2, 3, 4, 5]);
+  if (!arg) return new Set([1, 2, 3, 4, 5, 6]);
   return new Set(
     arg
       .slice('--only='.length)
       .split(',')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n >= 1 && n <= 5),
+      .map((s) => (s.trim() === 'spam' ? 6 : Number(s.trim())))
+      .filter((n) => n >= 1 && n <= 6),
   );
 }
 
@@ -56,6 +61,7 @@ const SECTIONS = [
   [3, 'lifecycle'],
   [4, 'workerKill'],
   [5, 'erasure'],
+  [6, 'spam'],
 ] as const;
 
 /** With --only, keeps the previous latest.json's sections of the benchmarks not run, and says so in the notes. */
@@ -128,7 +134,7 @@ async function main(): Promise<number> {
     let accountIds: string[] = [];
     if (only.has(1)) {
       const o = SETTINGS.tenantCreation;
-      step(`1/5 tenant creation: ${o.count} signups vs ${o.count} bare workflow starts, concurrency ${o.concurrency}`);
+      step(`1/6 tenant creation: ${o.count} signups vs ${o.count} bare workflow starts, concurrency ${o.concurrency}`);
       const { result, accountIds: ids } = await benchTenantCreation(app, o);
       results.tenantCreation = result;
       accountIds = ids;
@@ -140,29 +146,47 @@ async function main(): Promise<number> {
       if (accountIds.length < needed) {
         accountIds = [...accountIds, ...(await signupAccounts(app, needed - accountIds.length))];
       }
-      step(`2/5 billing webhook → visible state: ${o.count} accounts per side, polling every ${o.pollIntervalMs} ms`);
+      step(`2/6 billing webhook → visible state: ${o.count} accounts per side, polling every ${o.pollIntervalMs} ms`);
       results.webhookLatency = await benchWebhookLatency(base, app, accountIds, o);
     }
     checkpoint();
     if (only.has(5)) {
       const o = SETTINGS.erasure;
       step(
-        `5/5 erasure of one person (${o.tickets.toLocaleString('en-US')} tickets, ` +
+        `5/6 erasure of one person (${o.tickets.toLocaleString('en-US')} tickets, ` +
           `${(o.tickets * o.messagesPerTicket).toLocaleString('en-US')} messages) among ${o.bystanders + 5} other tenants`,
       );
       results.erasure = await benchErasure(base, app, o);
     }
+    if (only.has(6)) {
+      const o = SETTINGS.spam;
+      step(
+        `6/6 spam filter: corpus test split, then a tenant of ${o.tenantMessages.toLocaleString('en-US')} learnt mails`,
+      );
+      const corpus = await benchSpam(o);
+      const { train, test } = corpusSplit();
+      const [trained, tested] = [await parseCorpus(train), await parseCorpus(test)];
+      const database = await benchSpamDatabase(
+        base.benchSql,
+        base.config.masterKey,
+        trained.messages,
+        tested.messages,
+        o,
+      );
+      results.spam = { ...corpus, database };
+    }
+    checkpoint();
     // The later benchmarks bring their own workers; the in-process one must not take their tasks.
     await app.stopServing();
     checkpoint();
     if (only.has(3)) {
-      step('3/5 whole lifecycle on the time-skipping test server');
+      step('3/6 whole lifecycle on the time-skipping test server');
       results.lifecycle = await benchLifecycle(base, cleanup, SETTINGS.lifecycle);
     }
     checkpoint();
     if (only.has(4)) {
       const o = SETTINGS.workerKill;
-      step(`4/5 worker SIGKILLed during the deletion of a ${o.rows.toLocaleString('en-US')}-row tenant (about 2 min)`);
+      step(`4/6 worker SIGKILLed during the deletion of a ${o.rows.toLocaleString('en-US')}-row tenant (about 2 min)`);
       results.workerKill = await benchWorkerKill(base, app, cleanup, o);
     }
   } catch (error) {

@@ -23,11 +23,24 @@ export function tokenHash(key: Buffer, token: string): bigint {
  * touches token rows in the same order.
  */
 export function hashFeatures(key: Buffer, features: ReadonlyMap<string, number>): HashedFeatures {
+  return indexedHashes(key, features).features;
+}
+
+/** {@link hashFeatures}, plus each token's hash (as stored), so a scorer looks counts up without hashing twice. */
+export function indexedHashes(
+  key: Buffer,
+  features: ReadonlyMap<string, number>,
+): { features: HashedFeatures; hashOf: Map<string, string> } {
   const merged = new Map<bigint, number>();
+  const hashOf = new Map<string, string>();
   for (const [token, count] of features) {
     const hash = tokenHash(key, token);
+    hashOf.set(token, hash.toString());
     merged.set(hash, (merged.get(hash) ?? 0) + count);
   }
   const sorted = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { tokens: sorted.map(([hash]) => hash.toString()), counts: sorted.map(([, count]) => count) };
+  return {
+    features: { tokens: sorted.map(([hash]) => hash.toString()), counts: sorted.map(([, count]) => count) },
+    hashOf,
+  };
 }

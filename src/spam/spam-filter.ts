@@ -8,7 +8,7 @@ import { SPAM_THRESHOLD, spamProbability } from '../domain/spam/naive-bayes';
 import type { ClassCounts, ModelCounts } from '../domain/spam/naive-bayes';
 import { tokenize } from '../domain/spam/tokenize';
 import type { SpamDocument } from '../domain/spam/tokenize';
-import { hashFeatures, spamTokenKey, tokenHash } from '../security/token-hashes';
+import { hashFeatures, indexedHashes, spamTokenKey } from '../security/token-hashes';
 import type { HashedFeatures } from '../security/token-hashes';
 
 /** The filter's judgement of one arriving message. */
@@ -72,15 +72,19 @@ export class SpamFilter {
 
   /** Scores a document inside the tenant's transaction `db`. */
   async assess(db: Queryable, accountId: string, doc: SpamDocument): Promise<SpamAssessment> {
+    return this.assessTokens(db, accountId, tokenize(doc));
+  }
+
+  /** Scores an already tokenized document (the benchmark's corpus is tokenized once). */
+  async assessTokens(db: Queryable, accountId: string, plain: ReadonlyMap<string, number>): Promise<SpamAssessment> {
     const key = await this.tokenKey(accountId);
-    const plain = tokenize(doc);
-    const features = hashFeatures(key, plain);
+    const { features, hashOf } = indexedHashes(key, plain);
     const { totals, counts } = await loadTenantCounts(db, accountId, features.tokens);
     const tenant: ModelCounts = {
       docs: { spam: totals.spamDocs, ham: totals.hamDocs },
       tokens: { spam: totals.spamTokens, ham: totals.hamTokens },
       vocabulary: totals.vocabulary,
-      count: (token) => counts.get(tokenHash(key, token).toString()) ?? NONE,
+      count: (token) => counts.get(hashOf.get(token) ?? '') ?? NONE,
     };
     const probability = spamProbability(plain, this.base, totals.vocabulary > 0 ? tenant : undefined);
     return { probability, spam: probability >= SPAM_THRESHOLD, features };

@@ -20,16 +20,18 @@
 //   Words mixing letters and at least two digits and longer than 6 (ids, tracking codes) become `id:<length>`.
 // - Words shorter than 2 or longer than 30 characters are dropped (a longer one counts one `long` token: base64 and
 //   hash debris are a spam habit).
-// - Bounds: the subject is read up to 1,000 characters and the text up to 100,000; at most 1,500 distinct tokens are
+// - Bounds: the subject is read up to 1,000 characters and the text up to 100,000; at most 400 distinct tokens are
 //   kept (the first ones met), and a token counts at most 8 times. A 10 MB mail costs what a 100 kB one does, and a
-//   word repeated a thousand times cannot outvote the rest of the mail (nor swell the model).
+//   word repeated a thousand times cannot outvote the rest of the mail (nor swell the model). 400 rather than 1,500:
+//   scoring looks each token up in PostgreSQL, and the longest mails set its p99; cross-validated figures did not
+//   move (recall 95.06 → 95.12 %, false positives 0.36 → 0.39 % at 0.85).
 // - Headers: the top-level MIME type and charset (`h:type:text/html`, `h:charset:windows-1252`), the registrable
 //   domain of the Message-ID (`h:msgid:example.com`; its unique left part is dropped) and the mail program's first
 //   two words (`h:mailer:microsoft-outlook`). Tried and left out as no measurable help (cross-validated on the
 //   training split): List-Unsubscribe presence and the count of Received lines. Other headers hold addresses.
 
 /** Stored counts are tied to the tokenizer that made them; counts of another version are not comparable. */
-export const TOKENIZER_VERSION = 'lethe-spam-tokenizer/1';
+export const TOKENIZER_VERSION = 'lethe-spam-tokenizer/2';
 
 export interface SpamDocument {
   subject: string;
@@ -43,7 +45,7 @@ export interface SpamDocument {
 export const TOKEN_LIMITS = {
   subjectChars: 1_000,
   textChars: 100_000,
-  distinctTokens: 1_500,
+  distinctTokens: 400,
   occurrencesPerToken: 8,
   minWordLength: 2,
   maxWordLength: 30,
