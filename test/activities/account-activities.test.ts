@@ -157,6 +157,35 @@ describe('account activities', () => {
     expect(audit[0]?.n).toBe(1);
   });
 
+  it('deleteTenantData takes the tenant’s spam model with it and leaves another tenant’s exactly as it was', async () => {
+    const learn = async (accountId: string, messages: number) => {
+      for (let i = 0; i < messages; i++) {
+        const [row] = await sql<{ ticketId: string; messageId: string }[]>`
+          with t as (insert into tickets (account_id, channel, subject) values (${accountId}, 'email', 's') returning id)
+          insert into messages (account_id, ticket_id, author_kind, body) select ${accountId}, id, 'contact', 'b' from t
+          returning ticket_id, id as message_id`;
+        await sql`insert into spam_features (message_id, account_id, ticket_id, tokens, counts, label)
+                  values (${row!.messageId}, ${accountId}, ${row!.ticketId}, ${[String(i), String(i + 1)]}::bigint[],
+                          ${[1, 2]}::integer[], ${i % 2 === 0 ? 'spam' : 'ham'})`;
+      }
+    };
+    const model = async (accountId: string) =>
+      sql`select (select count(*)::int from spam_token_counts where account_id = ${accountId}) as tokens,
+                 (select count(*)::int from spam_features where account_id = ${accountId}) as features,
+                 (select count(*)::int from spam_model_totals where account_id = ${accountId}) as totals,
+                 (select string_agg(token || ':' || spam || ':' || ham, ',' order by token)
+                    from spam_token_counts where account_id = ${accountId}) as counts`;
+    const t = await seedTenant(sql);
+    const other = await seedTenant(sql);
+    await learn(t.accountId, 20);
+    await learn(other.accountId, 5);
+    const otherBefore = await model(other.accountId);
+    await activities.backupTenant(t.accountId);
+    await deleteTenantData(t.accountId);
+    expect(await model(t.accountId)).toEqual([{ tokens: 0, features: 0, totals: 0, counts: null }]);
+    expect(await model(other.accountId)).toEqual(otherBefore);
+  });
+
   it('purgeTenant destroys the key first, then everything but the content-free record', async () => {
     const t = await seedTenant(sql);
     await activities.backupTenant(t.accountId);
