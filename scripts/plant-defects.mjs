@@ -173,7 +173,7 @@ export const DEFECTS = [
   {
     what: 'deleting a labelled message no longer subtracts it from the spam model',
     file: 'src/db/migrations/0013_add_inbound_mail_and_spam_model.sql',
-    find: 'perform lethe_spam_apply(old.account_id, old.label, old.tokens, old.counts, -1);',
+    find: "perform lethe_spam_learn('{}', (select array_agg(o::spam_features) from spam_features_old o));",
     replace: 'null;',
     jest: ['--selectProjects', 'activities', '-t', 'spam model sums'],
   },

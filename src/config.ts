@@ -29,6 +29,8 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
   readonly lifecycle: Readonly<LifecyclePolicy>;
+  /** How long owners may object to a planned sub-processor before it takes effect (Art. 28(2)). */
+  readonly subProcessorObjectionWindowMs: number;
   /**
    * Connections per pool. The API and the worker never share a pool, also when `npm start` runs both in one
    * process: a long cascade cannot take the connections API requests wait for, nor queue behind them.
@@ -217,6 +219,11 @@ export function loadConfig(env: Env): Config {
     idleInTransactionMs: timeoutMs('DB_IDLE_IN_TRANSACTION_TIMEOUT', '60s'),
     erasureBatchMs: timeoutMs('ERASURE_BATCH_TIMEOUT', '30s'),
   };
+  const windowText = get('SUB_PROCESSOR_OBJECTION_WINDOW') ?? '30d';
+  const subProcessorObjectionWindowMs = parseDuration(windowText) ?? 0;
+  if (subProcessorObjectionWindowMs < 1_000) {
+    problems.push('SUB_PROCESSOR_OBJECTION_WINDOW must be a duration of at least 1s, such as 30d');
+  }
   const requestTimeoutMs = timeoutMs('REQUEST_TIMEOUT', `${dbTimeouts.statementMs + 5_000}ms`);
 
   const logLevel = get('LOG_LEVEL') ?? 'info';
@@ -269,6 +276,7 @@ export function loadConfig(env: Env): Config {
     trustedProxies: Object.freeze(trustedProxies),
     tls: certPath !== undefined && keyPath !== undefined ? Object.freeze({ certPath, keyPath }) : undefined,
     lifecycle: Object.freeze(lifecycle),
+    subProcessorObjectionWindowMs,
     dbPool: Object.freeze(dbPool),
     dbTimeouts: Object.freeze(dbTimeouts),
     requestTimeoutMs,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { WorkerMetrics } from '../temporal/worker-metrics';
 import { createAccountActivities } from './account-activities';
 import { createErasureActivities } from './erasure-activities';
+import { createSubProcessorActivities } from './sub-processor-activities';
 import { createSystemActivities } from './system-activities';
 
 export interface ActivityDeps {
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
       logger: deps.logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
+    ...createSubProcessorActivities({ sql: deps.sql, logger: deps.logger }),
   };
 }
 

@@ -19,6 +19,7 @@ import { agentRoutes } from './routes/agents';
 import { auditLogRoutes } from './routes/audit-log';
 import { chatRoutes } from './routes/chats';
 import { inboundEmailRoutes } from './routes/inbound-email';
+import { subProcessorRoutes } from './routes/sub-processors';
 import { contactRoutes } from './routes/contacts';
 import { erasureRoutes } from './routes/erasure';
 import { portalRoutes, staffConsentRoutes } from './routes/portal';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', supportRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', subProcessorRoutes(deps));
   app.route('/', tenantRoutes(deps));
   app.route('/', agentRoutes(deps));
   app.route('/', meRoutes(deps));

@@ -14,6 +14,17 @@ export interface DueNotification {
   attempts: number;
   tenantName: string;
   subdomain: string;
+  /** The registry entry a sub-processor notice is about; null for every other kind. */
+  subProcessor: SubProcessorMention | null;
+}
+
+/** What a notice says of a planned sub-processor (public registry data). */
+export interface SubProcessorMention {
+  id: string;
+  name: string;
+  purpose: string;
+  location: string;
+  transferMechanism: string;
 }
 
 /**
@@ -23,8 +34,12 @@ export interface DueNotification {
 export async function claimDueNotification(tx: Queryable): Promise<DueNotification | undefined> {
   const [row] = await tx<DueNotification[]>`
     select o.id, o.account_id, o.kind, o.recipient, o.deadline_at, o.sealed_payload, o.attempts,
-           coalesce(o.expires_at < now(), false) as expired, a.name as tenant_name, a.subdomain
+           coalesce(o.expires_at < now(), false) as expired, a.name as tenant_name, a.subdomain,
+           case when s.id is null then null
+                else json_build_object('id', s.id, 'name', s.name, 'purpose', s.purpose, 'location', s.location,
+                                       'transferMechanism', s.transfer_mechanism) end as sub_processor
     from notification_outbox o join accounts a on a.id = o.account_id
+    left join sub_processors s on s.id = o.sub_processor_id
     where o.status = 'pending' and o.next_attempt_at <= now()
     order by o.next_attempt_at, o.created_at limit 1
     for update of o skip locked`;

@@ -10,6 +10,7 @@ export const TENANT_DATA_TABLES = [
   'login_throttles',
   'ip_allowlists',
   'erasure_requests',
+  'sub_processor_objections',
   // The model's sums go first, so deleting the features below has nothing left to subtract from.
   'spam_token_counts',
   'spam_model_totals',

@@ -1,7 +1,8 @@
+import type { SubProcessorMention } from '../db/outbox';
 import type { NotificationKind } from '../domain/account-lifecycle';
 
-/** Every mail Lethe sends: the owner's lifecycle notices and the portal's sign-up mails. */
-export type MailKind = NotificationKind | 'portal_verification' | 'portal_already_registered';
+/** Every mail Lethe sends: the owner's lifecycle notices, the portal's sign-up mails, sub-processor notices. */
+export type MailKind = NotificationKind | 'portal_verification' | 'portal_already_registered' | 'sub_processor_planned';
 
 /** What a template may say. Only the tenant's own name and address and times: no other personal data. */
 export interface MailContext {
@@ -11,6 +12,8 @@ export interface MailContext {
   deadlineAt?: number | undefined;
   /** A one-time code (portal verification only). */
   code?: string | undefined;
+  /** The planned sub-processor (sub-processor notices only): public registry data. */
+  subProcessor?: SubProcessorMention | undefined;
 }
 
 export interface RenderedMail {
@@ -117,6 +120,14 @@ const TEMPLATES: Record<MailKind, Template> = {
     body: (c) => [
       `Your code to finish signing up to the ${c.tenantName} help portal is ${c.code ?? ''}.`,
       `It works once, until ${c.date}. If you did not ask for it, ignore this mail: nothing happens without the code.`,
+    ],
+  },
+  sub_processor_planned: {
+    subject: (c) => `A new sub-processor for ${c.tenantName}: objections until ${c.date}`,
+    body: (c) => [
+      `Lethe plans to engage a new sub-processor for the personal data it processes for ${c.tenantName} (${c.subdomain}): ${c.subProcessor?.name ?? 'see the list'}.`,
+      `Purpose: ${c.subProcessor?.purpose ?? '-'}. Location: ${c.subProcessor?.location ?? '-'}. Transfer mechanism: ${c.subProcessor?.transferMechanism ?? '-'}.`,
+      `The change takes effect on ${c.date}. Until then the account's owner or an admin may object through the API (POST /v1/sub-processors/${c.subProcessor?.id ?? '<id>'}/objections); every objection is recorded and answered. The list of sub-processors is public at /v1/sub-processors.`,
     ],
   },
   portal_already_registered: {

@@ -64,6 +64,7 @@ export function startOutboxDispatcher(
         subdomain: row.subdomain,
         deadlineAt: row.deadlineAt?.getTime(),
         code,
+        subProcessor: row.subProcessor ?? undefined,
       });
       return { outcome: 'sent' };
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { SubProcessorMention } from '../db/outbox';
 import type { Logger } from '../logger';
 import type { MailKind } from './mail-templates';
 
@@ -13,6 +14,8 @@ export interface OutgoingNotification {
   deadlineAt?: number | undefined;
   /** A one-off secret opened from the row's sealed payload (a portal verification code). */
   code?: string | undefined;
+  /** The planned sub-processor a `sub_processor_planned` notice names. */
+  subProcessor?: SubProcessorMention | undefined;
 }
 
 /** Why a send failed, as the dispatcher needs it: retry later or never, and a short reply to record. */

@@ -4,3 +4,4 @@ export const TASK_QUEUE = 'lethe';
 /** Workflow ids are built here and nowhere else. */
 export const accountWorkflowId = (accountId: string): string => `account-${accountId}`;
 export const erasureWorkflowId = (accountId: string, requestId: string): string => `erasure-${accountId}-${requestId}`;
+export const subProcessorWorkflowId = (subProcessorId: string): string => `sub-processor-${subProcessorId}`;

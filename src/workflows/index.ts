@@ -3,3 +3,4 @@ export { accountWorkflow } from './account-workflow';
 export { emptyTrashWorkflow } from './empty-trash-workflow';
 export { erasureWorkflow } from './erasure-workflow';
 export { healthCheckWorkflow } from './health-check-workflow';
+export { subProcessorWorkflow } from './sub-processor-workflow';

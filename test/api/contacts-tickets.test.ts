@@ -1,4 +1,4 @@
-import { useAppWithFreshTenant } from '../helpers/app';
+import { ownerToken, useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { call } from '../helpers/http';
 import { FIXTURE_PASSWORD } from '../helpers/tenants';
@@ -13,11 +13,7 @@ describe('contacts, tickets and the pre-chat form', () => {
     (app) => (t = app),
     async (seeded) => {
       tenant = seeded;
-      token = (
-        await call(t, '/v1/auth/login', {
-          body: { subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD },
-        })
-      ).body.token as string;
+      token = await ownerToken(t, tenant);
     },
   );
 

@@ -1,10 +1,10 @@
-import { createTestApp, useAppWithFreshTenant } from '../helpers/app';
+import { createTestApp, ownerToken, useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { testConfig, TEST_ENV } from '../helpers/config';
 import { call } from '../helpers/http';
 import { composeMail, inboundHeaders } from '../helpers/inbound-mail';
 import type { MailOptions } from '../helpers/inbound-mail';
-import { FIXTURE_PASSWORD, seedTenant, suspendTenant } from '../helpers/tenants';
+import { seedTenant, suspendTenant } from '../helpers/tenants';
 import type { SeededTenant } from '../helpers/tenants';
 
 describe('inbound mail becomes tickets (POST /v1/inbound/email)', () => {
@@ -16,11 +16,7 @@ describe('inbound mail becomes tickets (POST /v1/inbound/email)', () => {
     (app) => (t = app),
     async (seeded) => {
       tenant = seeded;
-      token = (
-        await call(t, '/v1/auth/login', {
-          body: { subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD },
-        })
-      ).body.token as string;
+      token = await ownerToken(t, tenant);
     },
   );
 

@@ -1,4 +1,4 @@
-import { useAppWithFreshTenant } from '../helpers/app';
+import { ownerToken, useAppWithFreshTenant } from '../helpers/app';
 import type { TestApp } from '../helpers/app';
 import { call } from '../helpers/http';
 import { composeMail, inboundHeaders } from '../helpers/inbound-mail';
@@ -28,11 +28,7 @@ describe('the spam folder and a filter that learns from agents', () => {
     (app) => (t = app),
     async (seeded) => {
       tenant = seeded;
-      token = (
-        await call(t, '/v1/auth/login', {
-          body: { subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD },
-        })
-      ).body.token as string;
+      token = await ownerToken(t, tenant);
     },
   );
 

@@ -13,6 +13,9 @@ const NOT_TENANT_SCOPED = new Set([
   // Staff only: a user is refused there whatever the id (e2e staff.test.ts checks the 401).
   '/v1/admin/accounts/{id}/audit-log',
   '/v1/tenants/{subdomain}',
+  // Lethe's own registry, public and the same for everyone (XML, so not read as a list here).
+  '/v1/sub-processors/feed.atom',
+  '/v1/admin/sub-processors/{id}/objections',
 ]);
 
 /** Lists and metrics for staff only: a user's credentials are refused there. */
@@ -23,6 +26,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/accounts/{id}/deletion': { confirm: 'x', password: FIXTURE_PASSWORD },
   'PUT /v1/accounts/{id}/ip-allowlist': { cidrs: [], force: true },
   'POST /v1/tickets/{id}/messages': { body: 'hello from B' },
+  'POST /v1/sub-processors/{id}/objections': { reason: 'objection from B' },
 };
 
 describe('tenant isolation across every route of the OpenAPI document', () => {

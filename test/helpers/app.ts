@@ -7,7 +7,7 @@ import { createTemporalClient } from '../../src/temporal/client';
 import type { TemporalClient } from '../../src/temporal/client';
 import { testConfig } from './config';
 import { testSql, truncateAll } from './db';
-import { seedTenant } from './tenants';
+import { FIXTURE_PASSWORD, seedTenant } from './tenants';
 import type { SeededTenant } from './tenants';
 
 /** A logger whose JSON lines are kept for assertions (e.g. that nothing personal was logged). */
@@ -66,4 +66,20 @@ export function useAppWithFreshTenant(
     await truncateAll(t.deps.sql);
     await onTenant(await seedTenant(t.deps.sql, options.seed ?? { agents: 0, sessionsPerUser: 0 }));
   });
+}
+
+/** A session token of the seeded tenant's owner, signed in through the real login route. */
+export async function ownerToken(t: TestApp, tenant: SeededTenant): Promise<string> {
+  const res = await t.app.request(
+    '/v1/auth/login',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subdomain: tenant.subdomain, email: tenant.ownerEmail, password: FIXTURE_PASSWORD }),
+    },
+    { incoming: { socket: { remoteAddress: '198.51.100.10' } } },
+  );
+  const body = (await res.json()) as { token?: string };
+  if (typeof body.token !== 'string') throw new Error(`the owner could not sign in (${res.status})`);
+  return body.token;
 }

@@ -53,18 +53,18 @@ const SpamProbability = z.number().min(0).max(1).nullable().openapi({
   description: 'The spam filter’s estimate when the ticket arrived (null: not screened, e.g. opened by staff)',
 });
 
-export const TicketSummarySchema = z
-  .object({
-    id: z.string().uuid(),
-    contactId: z.string().uuid().nullable(),
-    channel: ChannelSchema,
-    subject: z.string(),
-    status: TicketStatusSchema,
-    spamProbability: SpamProbability,
-    createdAt: z.string().datetime(),
-    updatedAt: z.string().datetime(),
-  })
-  .openapi('TicketSummary');
+/** What a ticket is, without its messages: the list's rows and the head of a full ticket. */
+const TicketFields = z.object({
+  id: z.string().uuid(),
+  contactId: z.string().uuid().nullable(),
+  channel: ChannelSchema,
+  subject: z.string(),
+  status: TicketStatusSchema,
+  spamProbability: SpamProbability,
+  createdAt: z.string().datetime(),
+});
+
+export const TicketSummarySchema = TicketFields.extend({ updatedAt: z.string().datetime() }).openapi('TicketSummary');
 
 export const SpamVerdictSchema = z.object({ id: z.string().uuid(), status: TicketStatusSchema }).openapi('SpamVerdict');
 
@@ -82,31 +82,22 @@ export const NewMessageSchema = z
   .object({ body: z.string().min(1).max(100_000), attachments: z.array(AttachmentInputSchema).max(20).optional() })
   .openapi('NewMessage');
 
-export const TicketSchema = z
-  .object({
-    id: z.string().uuid(),
-    contactId: z.string().uuid().nullable(),
-    channel: ChannelSchema,
-    subject: z.string(),
-    status: TicketStatusSchema,
-    spamProbability: SpamProbability,
-    trashedAt: z.string().datetime().nullable(),
-    createdAt: z.string().datetime(),
-    messages: z.array(
-      z.object({
-        id: z.string().uuid(),
-        authorKind: z.string(),
-        authorUserId: z.string().uuid().nullable(),
-        authorContactId: z.string().uuid().nullable(),
-        body: z.string(),
-        createdAt: z.string().datetime(),
-        attachments: z.array(
-          z.object({ id: z.string().uuid(), filename: z.string(), contentType: z.string(), size: z.number().int() }),
-        ),
-      }),
-    ),
-  })
-  .openapi('Ticket');
+export const TicketSchema = TicketFields.extend({
+  trashedAt: z.string().datetime().nullable(),
+  messages: z.array(
+    z.object({
+      id: z.string().uuid(),
+      authorKind: z.string(),
+      authorUserId: z.string().uuid().nullable(),
+      authorContactId: z.string().uuid().nullable(),
+      body: z.string(),
+      createdAt: z.string().datetime(),
+      attachments: z.array(
+        z.object({ id: z.string().uuid(), filename: z.string(), contentType: z.string(), size: z.number().int() }),
+      ),
+    }),
+  ),
+}).openapi('Ticket');
 
 export const PreChatSchema = z
   .object({
