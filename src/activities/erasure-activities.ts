@@ -2,6 +2,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { insertAudit } from '../db/audit';
 import { answeredWithin } from '../db/client';
 import type { Sql } from '../db/client';
+import { suppressAddresses } from '../db/suppression';
 import type { ErasureKind, ErasureStep } from '../domain/erasure-plan';
 import type { LifecyclePolicy } from '../domain/account-lifecycle';
 import { signReceipt, subjectHash } from '../security/receipts';
@@ -80,11 +81,27 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
                 select email as v from contacts where id = ${row.subjectId}
                 union select phone from contacts where id = ${row.subjectId} and phone is not null
                 union select email from contact_identities where contact_id = ${row.subjectId}`;
-      await sql`update erasure_requests set status = 'running', subject_hash = ${subjectHash(
-        masterKey,
-        identifiers.map((i) => i.v),
-      )}
-                where id = ${ref.requestId} and subject_hash is null`;
+      // A person erased is not imported again: their addresses go to the suppression list, as keyed hashes, in the
+      // transaction that marks the request started (a retry finds both done, or neither).
+      const addresses =
+        row.kind === 'erasure'
+          ? await sql<{ v: string }[]>`
+              select email as v from contacts where id = ${row.subjectId}
+              union select email from contact_identities where contact_id = ${row.subjectId}`
+          : [];
+      await sql.begin(async (tx) => {
+        await tx`update erasure_requests set status = 'running', subject_hash = ${subjectHash(
+          masterKey,
+          identifiers.map((i) => i.v),
+        )}
+                  where id = ${ref.requestId} and subject_hash is null`;
+        await suppressAddresses(
+          tx,
+          masterKey,
+          ref.accountId,
+          addresses.map((a) => a.v),
+        );
+      });
       logger?.info({ accountId: ref.accountId, requestId: ref.requestId, kind: row.kind }, 'erasure started');
     },
 

@@ -11,6 +11,7 @@ export const TENANT_DATA_TABLES = [
   'ip_allowlists',
   'erasure_requests',
   'sub_processor_objections',
+  'suppressed_addresses',
   // The model's sums go first, so deleting the features below has nothing left to subtract from.
   'spam_token_counts',
   'spam_model_totals',

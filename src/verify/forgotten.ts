@@ -32,7 +32,8 @@ export interface VerifyOptions {
 const TEXT_TYPES = new Set(['text', 'character varying', 'character', 'json', 'jsonb', 'inet', 'citext']);
 
 /**
- * Looks for each identifier (case-insensitive) in every text, JSON and binary column of every table, in the
+ * Looks for each identifier (case-insensitive; in binary columns also as its bare SHA-256) in every text, JSON and
+ * binary column of every table, in the
  * Temporal histories of the account's workflows (payloads decoded), and in log files. "Nothing remains" is this
  * function returning no hits — checked, not assumed (DESIGN §7).
  */
@@ -56,9 +57,12 @@ export async function findIdentifiers(options: VerifyOptions): Promise<Hit[]> {
     const table = tables.get(c.tableName);
     const scope = options.accountId && table?.hasAccount ? `and account_id = $2` : '';
     const ref = table?.hasId ? 'id::text' : 'ctid::text';
+    // Bytes hold the identifier itself, or its bare SHA-256: an unkeyed hash is still personal data (anyone holding
+    // the address can recompute it), unlike a hash under a per-tenant key that the tenant's purge destroys.
     const match = isText
       ? `"${c.columnName}"::text ilike '%' || $1 || '%'`
-      : `position(convert_to($1, 'UTF8') in "${c.columnName}") > 0`;
+      : `(position(convert_to($1, 'UTF8') in "${c.columnName}") > 0
+          or position(sha256(convert_to(lower(btrim($1)), 'UTF8')) in "${c.columnName}") > 0)`;
     for (const identifier of identifiers) {
       const params = scope ? [identifier, options.accountId] : [identifier];
       const rows = await options.sql.unsafe<{ ref: string }[]>(

@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAccountActivities, openBackup } from '../../src/activities/account-activities';
+import { isSuppressed, suppressAddresses } from '../../src/db/suppression';
 import { loadTenantKey } from '../../src/db/tenant-keys';
 import { TENANT_DATA_TABLES } from '../../src/db/tenant-tables';
 import { capturingLogger } from '../helpers/app';
@@ -199,6 +200,21 @@ describe('account activities', () => {
     const audit =
       await sql`select actor, action, target_id, client_ip from audit_log where account_id = ${t.accountId}`;
     expect(JSON.stringify(audit)).not.toContain(t.ownerEmail);
+  });
+
+  it('the suppression list goes with the tenant, and after the purge its hashes cannot be recomputed by anyone', async () => {
+    const t = await seedTenant(sql);
+    await suppressAddresses(sql, TEST_MASTER_KEY, t.accountId, ['gone@example.test']);
+    expect(await isSuppressed(sql, TEST_MASTER_KEY, t.accountId, ' GONE@example.test')).toBe(true);
+    expect(await isSuppressed(sql, TEST_MASTER_KEY, t.accountId, 'other@example.test')).toBe(false);
+    // The backup holds the hash (sealed with the tenant key); the live rows go with the tenant's data.
+    await activities.backupTenant(t.accountId);
+    await deleteTenantData(t.accountId);
+    expect(await sql`select 1 from suppressed_addresses where account_id = ${t.accountId}`).toHaveLength(0);
+    // At the purge the key the hashes were made with is destroyed: nothing links any hash to an address any more.
+    await activities.purgeTenant(t.accountId);
+    expect(await loadTenantKey(sql, TEST_MASTER_KEY, t.accountId)).toBeUndefined();
+    expect(await isSuppressed(sql, TEST_MASTER_KEY, t.accountId, 'gone@example.test')).toBe(false);
   });
 
   it('purgeTenant commits the key’s destruction before it touches the backup bytes', async () => {

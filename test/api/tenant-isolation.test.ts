@@ -27,6 +27,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /v1/accounts/{id}/ip-allowlist': { cidrs: [], force: true },
   'POST /v1/tickets/{id}/messages': { body: 'hello from B' },
   'POST /v1/sub-processors/{id}/objections': { reason: 'objection from B' },
+  'POST /v1/contacts/{id}/consents': { purpose: 'marketing', noticeVersion: '2026-01' },
 };
 
 describe('tenant isolation across every route of the OpenAPI document', () => {
@@ -153,6 +154,7 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         'GET /v1/me/api-tokens',
         'GET /v1/contacts/{id}',
         'GET /v1/contacts/{id}/consents',
+        'POST /v1/contacts/{id}/consents',
         'GET /v1/tickets/{id}',
         'POST /v1/tickets/{id}/messages',
         'DELETE /v1/agents/{id}',

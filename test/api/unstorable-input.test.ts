@@ -152,6 +152,7 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
       'POST /v1/portal/me/tickets': { subject: 'Help', body: 'My order is late' },
       'POST /v1/admin/sub-processors': { name: 'N', purpose: 'P', location: 'EU', transferMechanism: 'none' },
       'POST /v1/sub-processors/{id}/objections': { reason: 'We object' },
+      'POST /v1/contacts/{id}/consents': { purpose: 'marketing', noticeVersion: '2026-01' },
       'POST /v1/me/saved-searches': { name: 'mine', query: 'status:open' },
     };
     return bodies[key];

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { insertAudit } from '../../db/audit';
 import { exportContact } from '../../db/subject-export';
+import { isSuppressed } from '../../db/suppression';
 import { insertContact } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import type { AppDeps } from '../deps';
@@ -9,7 +10,7 @@ import type { AuthEnv } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { bearerSecurity, problem, UuidParam } from '../schemas/common';
 import { IdSchema } from '../schemas/security-schemas';
-import { ConsentSchema, ContactSchema, NewContactSchema } from '../schemas/support-data-schemas';
+import { ConsentSchema, ContactSchema, NewConsentSchema, NewContactSchema } from '../schemas/support-data-schemas';
 import { createRouter } from '../validation';
 import { tenantOf } from './tenant-of';
 
@@ -23,8 +24,37 @@ const create = createRoute({
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: IdSchema } } },
     400: problem('Invalid input'),
+    409: problem('ADDRESS_SUPPRESSED: the address belongs to a person erased at their request; it is not imported'),
   },
 });
+
+const grant = createRoute({
+  method: 'post',
+  path: '/v1/contacts/{id}/consents',
+  tags: ['contacts'],
+  summary: 'Record a consent the contact gave (e.g. on the phone): purpose and the notice version they accepted',
+  security: bearerSecurity,
+  request: {
+    params: UuidParam,
+    body: { required: true, content: { 'application/json': { schema: NewConsentSchema } } },
+  },
+  responses: {
+    201: { description: 'Recorded', content: { 'application/json': { schema: IdSchema } } },
+    404: problem('No such contact'),
+    409: problem('ADDRESS_SUPPRESSED: no marketing consent for the address of a person erased at their request'),
+  },
+});
+
+/** Consents that put a person back on a mailing list: refused for an address on the suppression list. */
+const MARKETING = /^marketing/;
+
+const suppressed = (what: string) =>
+  new ProblemError(
+    409,
+    ERROR_CODES.ADDRESS_SUPPRESSED,
+    'The address is on the suppression list',
+    `A person with this address was erased at their request: ${what}. Someone who writes again becomes a contact through their own message.`,
+  );
 
 const read = createRoute({
   method: 'get',
@@ -78,8 +108,36 @@ export function contactRoutes(deps: AppDeps) {
 
   router.openapi(create, async (c) => {
     const me = tenantOf(c.get('principal'));
-    const id = await insertContact(c.get('db'), me.accountId, c.req.valid('json'));
+    const input = c.req.valid('json');
+    if (await isSuppressed(c.get('db'), deps.config.masterKey, me.accountId, input.email)) {
+      throw suppressed('the address is not imported again');
+    }
+    const id = await insertContact(c.get('db'), me.accountId, input);
     return c.json({ id }, 201);
+  });
+
+  router.openapi(grant, async (c) => {
+    const me = tenantOf(c.get('principal'));
+    const db = c.get('db');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    const [contact] = await db<{ email: string }[]>`select email from contacts where id = ${id}`;
+    if (!contact) throw notFound();
+    if (MARKETING.test(input.purpose) && (await isSuppressed(db, deps.config.masterKey, me.accountId, contact.email))) {
+      throw suppressed('no marketing consent is recorded for it');
+    }
+    const [row] = await db<{ id: string }[]>`
+      insert into consents (account_id, contact_id, purpose, notice_version, granted, ip)
+      values (${me.accountId}, ${id}, ${input.purpose}, ${input.noticeVersion}, true, ${c.get('clientIp')})
+      returning id`;
+    await insertAudit(db, {
+      accountId: me.accountId,
+      actor: `user:${me.userId}`,
+      action: 'consent.recorded',
+      targetId: id,
+      clientIp: c.get('clientIp'),
+    });
+    return c.json({ id: row?.id ?? '' }, 201);
   });
 
   router.openapi(read, async (c) => {

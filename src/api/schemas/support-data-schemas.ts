@@ -44,6 +44,16 @@ export const ContactSchema = z
   })
   .openapi('Contact');
 
+export const NewConsentSchema = z
+  .object({
+    purpose: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{1,50}$/, 'a purpose name such as marketing or chat')
+      .openapi({ example: 'marketing' }),
+    noticeVersion: NonBlankText(50).openapi({ example: '2026-01' }),
+  })
+  .openapi('NewConsent');
+
 export const ChannelSchema = z.enum(['email', 'chat', 'phone', 'portal']);
 
 export const TicketStatusSchema = z.enum(['open', 'pending', 'solved', 'closed', 'spam']);
