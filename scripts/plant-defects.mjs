@@ -198,6 +198,20 @@ export const DEFECTS = [
     replace: 'void suppressAddresses; await (async (..._: unknown[]) => undefined)(',
     jest: ['--selectProjects', 'e2e', '-t', 'suppression list'],
   },
+  {
+    what: 'a finished request can still be extended',
+    file: 'src/api/routes/request-clock.ts',
+    find: 'if (!request.open) throw',
+    replace: 'if (!request.open && false) throw',
+    jest: ['--selectProjects', 'e2e', '-t', 'legal clock'],
+  },
+  {
+    what: 'objections to a sub-processor are taken after its window closed',
+    file: 'src/api/routes/sub-processors.ts',
+    find: "where s.id = ${id} and s.status = 'planned' and s.effective_at > now()",
+    replace: 'where s.id = ${id}',
+    jest: ['--selectProjects', 'e2e', '-t', 'sub-processors'],
+  },
 ];
 
 function plant(defect) {

@@ -201,7 +201,8 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       const completedNow = await sql.begin(async (tx) => {
         const updated =
           await tx`update erasure_requests set status = 'completed', completed_at = ${completedAt}, receipt = ${tx.json(receipt as never)},
-                 signature = ${signReceipt(masterKey, receipt)} where id = ${ref.requestId} and status <> 'completed'`;
+                 signature = ${signReceipt(masterKey, receipt)}, extension_reason = null
+                 where id = ${ref.requestId} and status <> 'completed'`;
         await insertAudit(tx, {
           accountId: ref.accountId,
           actor: 'system',

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { WorkerMetrics } from '../temporal/worker-metrics';
 import { createAccountActivities } from './account-activities';
 import { createErasureActivities } from './erasure-activities';
+import { createRequestClockActivities } from './request-clock-activities';
 import { createSubProcessorActivities } from './sub-processor-activities';
 import { createSystemActivities } from './system-activities';
 
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
     ...createSubProcessorActivities({ sql: deps.sql, logger: deps.logger }),
+    ...createRequestClockActivities({ sql: deps.sql, logger: deps.logger }),
   };
 }
 

@@ -19,6 +19,7 @@ import { agentRoutes } from './routes/agents';
 import { auditLogRoutes } from './routes/audit-log';
 import { chatRoutes } from './routes/chats';
 import { inboundEmailRoutes } from './routes/inbound-email';
+import { requestClockRoutes } from './routes/request-clock';
 import { subProcessorRoutes } from './routes/sub-processors';
 import { contactRoutes } from './routes/contacts';
 import { erasureRoutes } from './routes/erasure';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', chatRoutes(deps));
   app.route('/', inboundEmailRoutes(deps));
   app.route('/', erasureRoutes(deps));
+  app.route('/', requestClockRoutes(deps));
   app.route('/', portalSignUpRoutes(deps));
   app.route('/', portalRoutes(deps));
   app.route('/', staffConsentRoutes(deps));

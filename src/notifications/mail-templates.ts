@@ -1,10 +1,24 @@
 import type { SubProcessorMention } from '../db/outbox';
 import type { NotificationKind } from '../domain/account-lifecycle';
 
-/** Every mail Lethe sends: the owner's lifecycle notices, the portal's sign-up mails, sub-processor notices. */
-export type MailKind = NotificationKind | 'portal_verification' | 'portal_already_registered' | 'sub_processor_planned';
+/**
+ * Every mail Lethe sends: the owner's lifecycle notices, the portal's sign-up mails, sub-processor notices, and the
+ * answers on the clock of a data subject's request.
+ */
+export type MailKind =
+  | NotificationKind
+  | 'portal_verification'
+  | 'portal_already_registered'
+  | 'sub_processor_planned'
+  | 'request_extended'
+  | 'request_refused'
+  | 'request_due_soon'
+  | 'request_overdue';
 
-/** What a template may say. Only the tenant's own name and address and times: no other personal data. */
+/**
+ * What a template may say: the tenant's own name and address and times, and, only in mails to the person concerned,
+ * the reason staff gave them.
+ */
 export interface MailContext {
   tenantName: string;
   subdomain: string;
@@ -12,6 +26,8 @@ export interface MailContext {
   deadlineAt?: number | undefined;
   /** A one-time code (portal verification only). */
   code?: string | undefined;
+  /** The reason staff gave the person for an extended or refused request (sealed in the outbox until sent). */
+  reason?: string | undefined;
   /** The planned sub-processor (sub-processor notices only): public registry data. */
   subProcessor?: SubProcessorMention | undefined;
 }
@@ -128,6 +144,35 @@ const TEMPLATES: Record<MailKind, Template> = {
       `Lethe plans to engage a new sub-processor for the personal data it processes for ${c.tenantName} (${c.subdomain}): ${c.subProcessor?.name ?? 'see the list'}.`,
       `Purpose: ${c.subProcessor?.purpose ?? '-'}. Location: ${c.subProcessor?.location ?? '-'}. Transfer mechanism: ${c.subProcessor?.transferMechanism ?? '-'}.`,
       `The change takes effect on ${c.date}. Until then the account's owner or an admin may object through the API (POST /v1/sub-processors/${c.subProcessor?.id ?? '<id>'}/objections); every objection is recorded and answered. The list of sub-processors is public at /v1/sub-processors.`,
+    ],
+  },
+  request_extended: {
+    subject: (c) => `Your request to ${c.tenantName} will be answered by ${c.date}`,
+    body: (c) => [
+      `${c.tenantName} received your request about your personal data and needs more time to complete it, as the GDPR allows (Art. 12(3)): it will be answered by ${c.date}.`,
+      `The reason: ${c.reason ?? 'not given'}`,
+    ],
+  },
+  request_due_soon: {
+    subject: (c) => `A data-subject request to ${c.tenantName} is due on ${c.date}`,
+    body: (c) => [
+      `A request a person made about their data in ${c.tenantName} (${c.subdomain}) is still open and must be answered by ${c.date} (GDPR Art. 12(3)).`,
+      'See GET /v1/erasure-requests. If more time is needed, extend it once with a reason (POST /v1/erasure-requests/<id>/extension); the person is told.',
+    ],
+  },
+  request_overdue: {
+    subject: (c) => `A data-subject request to ${c.tenantName} is overdue`,
+    body: (c) => [
+      `A request a person made about their data in ${c.tenantName} (${c.subdomain}) was due on ${c.date} and is still open.`,
+      'See GET /v1/erasure-requests?overdue=true.',
+    ],
+  },
+  request_refused: {
+    subject: (c) => `Your request to ${c.tenantName} was refused`,
+    body: (c) => [
+      `${c.tenantName} will not act on your request about your personal data, as the GDPR allows for requests that are manifestly unfounded or excessive (Art. 12(5)).`,
+      `The reason: ${c.reason ?? 'not given'}`,
+      'You may lodge a complaint with a supervisory authority and seek a judicial remedy (Art. 12(4)).',
     ],
   },
   portal_already_registered: {

@@ -47,12 +47,11 @@ export function startOutboxDispatcher(
 
   async function deliver(row: DueNotification): Promise<{ outcome: Outcome; reply?: string; permanent?: boolean }> {
     if (row.recipient === null) return { outcome: 'finished', reply: 'NO_RECIPIENT', permanent: true };
-    let code: string | undefined;
+    let payload: { code?: string; reason?: string } = {};
     if (row.sealedPayload !== null) {
       const key = await loadTenantKey(sql, options.masterKey, row.accountId);
       if (!key) return { outcome: 'finished', reply: 'TENANT_KEY_DESTROYED', permanent: true };
-      code = (JSON.parse(open(key, row.sealedPayload, outboxPayloadContext(row.id)).toString()) as { code: string })
-        .code;
+      payload = JSON.parse(open(key, row.sealedPayload, outboxPayloadContext(row.id)).toString()) as typeof payload;
     }
     try {
       await sender.send({
@@ -63,7 +62,8 @@ export function startOutboxDispatcher(
         tenantName: row.tenantName,
         subdomain: row.subdomain,
         deadlineAt: row.deadlineAt?.getTime(),
-        code,
+        code: payload.code,
+        reason: payload.reason,
         subProcessor: row.subProcessor ?? undefined,
       });
       return { outcome: 'sent' };

@@ -14,6 +14,8 @@ export interface OutgoingNotification {
   deadlineAt?: number | undefined;
   /** A one-off secret opened from the row's sealed payload (a portal verification code). */
   code?: string | undefined;
+  /** Staff's reason given to a data subject (an extended or refused request), opened from the sealed payload. */
+  reason?: string | undefined;
   /** The planned sub-processor a `sub_processor_planned` notice names. */
   subProcessor?: SubProcessorMention | undefined;
 }

@@ -4,3 +4,4 @@ export { emptyTrashWorkflow } from './empty-trash-workflow';
 export { erasureWorkflow } from './erasure-workflow';
 export { healthCheckWorkflow } from './health-check-workflow';
 export { subProcessorWorkflow } from './sub-processor-workflow';
+export { requestClockWorkflow } from './request-clock-workflow';

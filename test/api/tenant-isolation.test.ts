@@ -28,6 +28,8 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/tickets/{id}/messages': { body: 'hello from B' },
   'POST /v1/sub-processors/{id}/objections': { reason: 'objection from B' },
   'POST /v1/contacts/{id}/consents': { purpose: 'marketing', noticeVersion: '2026-01' },
+  'POST /v1/erasure-requests/{id}/extension': { reason: 'B wants more time' },
+  'POST /v1/contacts/{id}/erasure-refusal': { reason: 'B refuses' },
 };
 
 describe('tenant isolation across every route of the OpenAPI document', () => {
@@ -155,6 +157,8 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         'GET /v1/contacts/{id}',
         'GET /v1/contacts/{id}/consents',
         'POST /v1/contacts/{id}/consents',
+        'POST /v1/erasure-requests/{id}/extension',
+        'POST /v1/contacts/{id}/erasure-refusal',
         'GET /v1/tickets/{id}',
         'POST /v1/tickets/{id}/messages',
         'DELETE /v1/agents/{id}',

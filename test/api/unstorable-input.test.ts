@@ -153,6 +153,8 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
       'POST /v1/admin/sub-processors': { name: 'N', purpose: 'P', location: 'EU', transferMechanism: 'none' },
       'POST /v1/sub-processors/{id}/objections': { reason: 'We object' },
       'POST /v1/contacts/{id}/consents': { purpose: 'marketing', noticeVersion: '2026-01' },
+      'POST /v1/erasure-requests/{id}/extension': { reason: 'More time' },
+      'POST /v1/contacts/{id}/erasure-refusal': { reason: 'Excessive' },
       'POST /v1/me/saved-searches': { name: 'mine', query: 'status:open' },
     };
     return bodies[key];
@@ -163,7 +165,7 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
     subdomain: () => tenant.subdomain,
     purpose: () => 'chat',
   };
-  const QUERY: Record<string, string> = { state: 'trial', limit: '10', before: '5', forever: 'false' };
+  const QUERY: Record<string, string> = { state: 'trial', limit: '10', before: '5', forever: 'false', overdue: 'true' };
 
   function send(method: string, path: string, params: Record<string, string>, query: string, body: unknown) {
     let url = path;

@@ -22,9 +22,15 @@ const ErasureRequestSchema = z
   .object({
     id: z.string().uuid(),
     kind: z.enum(['agent', 'registration', 'erasure', 'ticket']),
-    status: z.enum(['queued', 'running', 'completed', 'failed']),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'refused']),
     progress: z.record(z.string(), z.number()),
     requestedAt: z.string().datetime(),
+    dueAt: z.string().datetime().openapi({
+      description: 'Art. 12(3): one month after receipt, three once extended',
+    }),
+    extendedAt: z.string().datetime().optional(),
+    extensionReason: z.string().optional().openapi({ description: 'Kept until the erasure completes' }),
+    refusalReason: z.string().optional().openapi({ description: 'Art. 12(5): why it was refused' }),
     completedAt: z.string().datetime().optional(),
     receipt: z
       .object({
@@ -134,7 +140,8 @@ const listRequests = createRoute({
   ...route,
   method: 'get',
   path: '/v1/erasure-requests',
-  summary: 'The account’s deletion requests, newest first',
+  summary: 'The account’s deletion requests, newest first; `overdue=true`: those still open past their due date',
+  request: { query: z.object({ overdue: z.enum(['true', 'false']).optional() }) },
   responses: {
     200: {
       description: 'Requests',
@@ -160,9 +167,13 @@ const publicKey = createRoute({
 interface RequestRow {
   id: string;
   kind: ErasureKind;
-  status: 'queued' | 'running' | 'completed' | 'failed';
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
   progress: Record<string, number>;
   requestedAt: Date;
+  dueAt: Date;
+  extendedAt: Date | null;
+  extensionReason: string | null;
+  refusalReason: string | null;
   completedAt: Date | null;
   receipt: z.infer<typeof ErasureRequestSchema>['receipt'] | null;
   signature: string | null;
@@ -174,6 +185,10 @@ const view = (r: RequestRow) => ({
   status: r.status,
   progress: r.progress,
   requestedAt: r.requestedAt.toISOString(),
+  dueAt: r.dueAt.toISOString(),
+  ...(r.extendedAt ? { extendedAt: r.extendedAt.toISOString() } : {}),
+  ...(r.extensionReason !== null ? { extensionReason: r.extensionReason } : {}),
+  ...(r.refusalReason !== null ? { refusalReason: r.refusalReason } : {}),
   ...(r.completedAt ? { completedAt: r.completedAt.toISOString() } : {}),
   ...(r.receipt ? { receipt: r.receipt } : {}),
   ...(r.signature ? { signature: r.signature } : {}),
@@ -332,14 +347,18 @@ export function erasureRoutes(deps: AppDeps) {
   router.openapi(readRequest, async (c) => {
     const { id } = c.req.valid('param');
     const [row] = await c.get('db')<RequestRow[]>`
-      select id, kind, status, progress, requested_at, completed_at, receipt, signature from erasure_requests where id = ${id}`;
+      select id, kind, status, progress, requested_at, due_at, extended_at, extension_reason, refusal_reason,
+             completed_at, receipt, signature from erasure_requests where id = ${id}`;
     if (!row) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'No such request');
     return c.json(view(row), 200);
   });
 
   router.openapi(listRequests, async (c) => {
+    const overdue = c.req.valid('query').overdue === 'true';
     const rows = await c.get('db')<RequestRow[]>`
-      select id, kind, status, progress, requested_at, completed_at, receipt, signature from erasure_requests
+      select id, kind, status, progress, requested_at, due_at, extended_at, extension_reason, refusal_reason,
+             completed_at, receipt, signature from erasure_requests
+      where ${overdue ? c.get('db')`status in ('queued', 'running') and due_at < now()` : c.get('db')`true`}
       order by requested_at desc limit 500`;
     return c.json({ requests: rows.map(view) }, 200);
   });
