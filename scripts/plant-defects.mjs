@@ -212,6 +212,13 @@ export const DEFECTS = [
     replace: 'where s.id = ${id}',
     jest: ['--selectProjects', 'e2e', '-t', 'sub-processors'],
   },
+  {
+    what: 'a breach notified after 72 hours is accepted without the reasons for the delay',
+    file: 'src/api/routes/breaches.ts',
+    find: '&& !input.delayReason) {',
+    replace: '&& !input.delayReason && false) {',
+    jest: ['--selectProjects', 'e2e', '-t', 'breach response'],
+  },
 ];
 
 function plant(defect) {

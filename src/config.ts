@@ -29,6 +29,8 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
   readonly lifecycle: Readonly<LifecyclePolicy>;
+  /** The data protection officer's address: the contact point in breach notices and reports (Art. 33(3)(b)). */
+  readonly dpoEmail: string | undefined;
   /** How long owners may object to a planned sub-processor before it takes effect (Art. 28(2)). */
   readonly subProcessorObjectionWindowMs: number;
   /**
@@ -219,6 +221,10 @@ export function loadConfig(env: Env): Config {
     idleInTransactionMs: timeoutMs('DB_IDLE_IN_TRANSACTION_TIMEOUT', '60s'),
     erasureBatchMs: timeoutMs('ERASURE_BATCH_TIMEOUT', '30s'),
   };
+  const dpoEmail = get('DPO_EMAIL');
+  if (dpoEmail !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(dpoEmail)) {
+    problems.push('DPO_EMAIL must be an e-mail address, e.g. dpo@example.com');
+  }
   const windowText = get('SUB_PROCESSOR_OBJECTION_WINDOW') ?? '30d';
   const subProcessorObjectionWindowMs = parseDuration(windowText) ?? 0;
   if (subProcessorObjectionWindowMs < 1_000) {
@@ -277,6 +283,7 @@ export function loadConfig(env: Env): Config {
     tls: certPath !== undefined && keyPath !== undefined ? Object.freeze({ certPath, keyPath }) : undefined,
     lifecycle: Object.freeze(lifecycle),
     subProcessorObjectionWindowMs,
+    dpoEmail,
     dbPool: Object.freeze(dbPool),
     dbTimeouts: Object.freeze(dbTimeouts),
     requestTimeoutMs,

@@ -16,6 +16,18 @@ export interface DueNotification {
   subdomain: string;
   /** The registry entry a sub-processor notice is about; null for every other kind. */
   subProcessor: SubProcessorMention | null;
+  /** The breach a breach notice is about; null for every other kind. */
+  breach: BreachMention | null;
+}
+
+/** What a tenant's breach notice says (Art. 33(2), 33(3)): no personal data, the register's own words. */
+export interface BreachMention {
+  nature: string;
+  categories: string[];
+  consequences: string;
+  measures: string;
+  contactPoint: string;
+  awareAt: string;
 }
 
 /** What a notice says of a planned sub-processor (public registry data). */
@@ -37,9 +49,14 @@ export async function claimDueNotification(tx: Queryable): Promise<DueNotificati
            coalesce(o.expires_at < now(), false) as expired, a.name as tenant_name, a.subdomain,
            case when s.id is null then null
                 else json_build_object('id', s.id, 'name', s.name, 'purpose', s.purpose, 'location', s.location,
-                                       'transferMechanism', s.transfer_mechanism) end as sub_processor
+                                       'transferMechanism', s.transfer_mechanism) end as sub_processor,
+           case when b.id is null then null
+                else json_build_object('nature', b.nature, 'categories', b.categories, 'consequences', b.consequences,
+                                       'measures', b.measures, 'contactPoint', b.contact_point,
+                                       'awareAt', b.aware_at) end as breach
     from notification_outbox o join accounts a on a.id = o.account_id
     left join sub_processors s on s.id = o.sub_processor_id
+    left join breaches b on b.id = o.breach_id
     where o.status = 'pending' and o.next_attempt_at <= now()
     order by o.next_attempt_at, o.created_at limit 1
     for update of o skip locked`;

@@ -42,7 +42,8 @@ export type TenantDataTable = (typeof TENANT_DATA_TABLES)[number];
  * - accounts: the account record itself, removed at purge;
  * - tenant_keys, account_backups: the inactive backup and its key, destroyed at purge;
  * - audit_log: the append-only trail, content-free, survives the tenant;
- * - purged_accounts: the content-free record that the tenant existed.
+ * - purged_accounts: the content-free record that the tenant existed;
+ * - breach_accounts: the breach register's record of which tenants a breach touched (Art. 33(5) evidence).
  */
 export const TABLES_KEPT_THROUGH_DELETION = [
   'accounts',
@@ -50,4 +51,5 @@ export const TABLES_KEPT_THROUGH_DELETION = [
   'account_backups',
   'audit_log',
   'purged_accounts',
+  'breach_accounts',
 ] as const;

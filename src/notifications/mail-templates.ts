@@ -1,4 +1,4 @@
-import type { SubProcessorMention } from '../db/outbox';
+import type { BreachMention, SubProcessorMention } from '../db/outbox';
 import type { NotificationKind } from '../domain/account-lifecycle';
 
 /**
@@ -13,7 +13,8 @@ export type MailKind =
   | 'request_extended'
   | 'request_refused'
   | 'request_due_soon'
-  | 'request_overdue';
+  | 'request_overdue'
+  | 'breach_notice';
 
 /**
  * What a template may say: the tenant's own name and address and times, and, only in mails to the person concerned,
@@ -28,6 +29,8 @@ export interface MailContext {
   code?: string | undefined;
   /** The reason staff gave the person for an extended or refused request (sealed in the outbox until sent). */
   reason?: string | undefined;
+  /** The breach (breach notices only): the register's description, no personal data. */
+  breach?: BreachMention | undefined;
   /** The planned sub-processor (sub-processor notices only): public registry data. */
   subProcessor?: SubProcessorMention | undefined;
 }
@@ -151,6 +154,15 @@ const TEMPLATES: Record<MailKind, Template> = {
     body: (c) => [
       `${c.tenantName} received your request about your personal data and needs more time to complete it, as the GDPR allows (Art. 12(3)): it will be answered by ${c.date}.`,
       `The reason: ${c.reason ?? 'not given'}`,
+    ],
+  },
+  breach_notice: {
+    subject: (c) => `Personal data breach affecting ${c.tenantName}`,
+    body: (c) => [
+      `Lethe, which processes personal data for ${c.tenantName} (${c.subdomain}), has become aware of a personal data breach that affects it (GDPR Art. 33(2)). Aware since: ${c.breach?.awareAt ?? '-'}.`,
+      `What happened: ${c.breach?.nature ?? '-'}. Data concerned: ${c.breach?.categories.join(', ') ?? '-'}.`,
+      `Likely consequences: ${c.breach?.consequences ?? '-'}. Measures taken or proposed: ${c.breach?.measures ?? '-'}.`,
+      `Contact point, our data protection officer: ${c.breach?.contactPoint ?? '-'}. As the controller you may have to notify your supervisory authority within 72 hours of becoming aware (Art. 33(1)) and the people affected (Art. 34).`,
     ],
   },
   request_due_soon: {

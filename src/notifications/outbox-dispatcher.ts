@@ -65,6 +65,7 @@ export function startOutboxDispatcher(
         code: payload.code,
         reason: payload.reason,
         subProcessor: row.subProcessor ?? undefined,
+        breach: row.breach ?? undefined,
       });
       return { outcome: 'sent' };
     } catch (error) {

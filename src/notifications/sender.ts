@@ -1,4 +1,4 @@
-import type { SubProcessorMention } from '../db/outbox';
+import type { BreachMention, SubProcessorMention } from '../db/outbox';
 import type { Logger } from '../logger';
 import type { MailKind } from './mail-templates';
 
@@ -16,6 +16,8 @@ export interface OutgoingNotification {
   code?: string | undefined;
   /** Staff's reason given to a data subject (an extended or refused request), opened from the sealed payload. */
   reason?: string | undefined;
+  /** The breach a `breach_notice` is about. */
+  breach?: BreachMention | undefined;
   /** The planned sub-processor a `sub_processor_planned` notice names. */
   subProcessor?: SubProcessorMention | undefined;
 }

@@ -5,3 +5,4 @@ export const TASK_QUEUE = 'lethe';
 export const accountWorkflowId = (accountId: string): string => `account-${accountId}`;
 export const erasureWorkflowId = (accountId: string, requestId: string): string => `erasure-${accountId}-${requestId}`;
 export const subProcessorWorkflowId = (subProcessorId: string): string => `sub-processor-${subProcessorId}`;
+export const breachWorkflowId = (breachId: string): string => `breach-${breachId}`;

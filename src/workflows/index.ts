@@ -5,3 +5,4 @@ export { erasureWorkflow } from './erasure-workflow';
 export { healthCheckWorkflow } from './health-check-workflow';
 export { subProcessorWorkflow } from './sub-processor-workflow';
 export { requestClockWorkflow } from './request-clock-workflow';
+export { breachWorkflow } from './breach-workflow';

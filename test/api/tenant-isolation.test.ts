@@ -16,6 +16,9 @@ const NOT_TENANT_SCOPED = new Set([
   // Lethe's own registry, public and the same for everyone (XML, so not read as a list here).
   '/v1/sub-processors/feed.atom',
   '/v1/admin/sub-processors/{id}/objections',
+  '/v1/admin/breaches/{id}',
+  '/v1/admin/breaches/{id}/authority-notification',
+  '/v1/admin/breaches/{id}/report',
 ]);
 
 /** Lists and metrics for staff only: a user's credentials are refused there. */

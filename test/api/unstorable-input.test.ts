@@ -155,6 +155,17 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
       'POST /v1/contacts/{id}/consents': { purpose: 'marketing', noticeVersion: '2026-01' },
       'POST /v1/erasure-requests/{id}/extension': { reason: 'More time' },
       'POST /v1/contacts/{id}/erasure-refusal': { reason: 'Excessive' },
+      'POST /v1/admin/breaches': {
+        awareAt: '2026-11-01T00:00:00Z',
+        nature: 'n',
+        categories: ['c'],
+        subjectsApprox: 1,
+        recordsApprox: 1,
+        consequences: 'c',
+        measures: 'm',
+        accountIds: [tenant.accountId],
+      },
+      'POST /v1/admin/breaches/{id}/authority-notification': { reference: 'DPA-1', delayReason: 'late' },
       'POST /v1/me/saved-searches': { name: 'mine', query: 'status:open' },
     };
     return bodies[key];
