@@ -29,6 +29,11 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
   readonly lifecycle: Readonly<LifecyclePolicy>;
+  /**
+   * The credential of Lethe's own OAuth integration on `POST /v1/portal/oauth` (unset: that route answers 404). Not a
+   * staff token: the callback mints portal sessions, which would let staff read people's data without a grant.
+   */
+  readonly oauthCallbackToken: string | undefined;
   /** The data protection officer's address: the contact point in breach notices and reports (Art. 33(3)(b)). */
   readonly dpoEmail: string | undefined;
   /** How long owners may object to a planned sub-processor before it takes effect (Art. 28(2)). */
@@ -221,6 +226,10 @@ export function loadConfig(env: Env): Config {
     idleInTransactionMs: timeoutMs('DB_IDLE_IN_TRANSACTION_TIMEOUT', '60s'),
     erasureBatchMs: timeoutMs('ERASURE_BATCH_TIMEOUT', '30s'),
   };
+  const oauthCallbackToken = get('OAUTH_CALLBACK_TOKEN');
+  if (oauthCallbackToken !== undefined && oauthCallbackToken.length < MIN_SECRET_LENGTH) {
+    problems.push(`OAUTH_CALLBACK_TOKEN must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
   const dpoEmail = get('DPO_EMAIL');
   if (dpoEmail !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(dpoEmail)) {
     problems.push('DPO_EMAIL must be an e-mail address, e.g. dpo@example.com');
@@ -284,6 +293,7 @@ export function loadConfig(env: Env): Config {
     lifecycle: Object.freeze(lifecycle),
     subProcessorObjectionWindowMs,
     dpoEmail,
+    oauthCallbackToken,
     dbPool: Object.freeze(dbPool),
     dbTimeouts: Object.freeze(dbTimeouts),
     requestTimeoutMs,

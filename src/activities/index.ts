@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { WorkerMetrics } from '../temporal/worker-metrics';
 import { createAccountActivities } from './account-activities';
 import { createErasureActivities } from './erasure-activities';
+import { createAccessGrantActivities } from './access-grant-activities';
 import { createBreachActivities } from './breach-activities';
 import { createRequestClockActivities } from './request-clock-activities';
 import { createSubProcessorActivities } from './sub-processor-activities';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSubProcessorActivities({ sql: deps.sql, logger: deps.logger }),
     ...createRequestClockActivities({ sql: deps.sql, logger: deps.logger }),
     ...createBreachActivities({ sql: deps.sql, logger: deps.logger }),
+    ...createAccessGrantActivities({ sql: deps.sql, logger: deps.logger }),
   };
 }
 

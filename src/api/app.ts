@@ -19,6 +19,7 @@ import { agentRoutes } from './routes/agents';
 import { auditLogRoutes } from './routes/audit-log';
 import { chatRoutes } from './routes/chats';
 import { inboundEmailRoutes } from './routes/inbound-email';
+import { accessGrantRoutes } from './routes/access-grants';
 import { breachRoutes } from './routes/breaches';
 import { requestClockRoutes } from './routes/request-clock';
 import { subProcessorRoutes } from './routes/sub-processors';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes(deps));
   app.route('/', subProcessorRoutes(deps));
   app.route('/', breachRoutes(deps));
+  app.route('/', accessGrantRoutes(deps));
   app.route('/', tenantRoutes(deps));
   app.route('/', agentRoutes(deps));
   app.route('/', meRoutes(deps));

@@ -12,6 +12,7 @@ export const TENANT_DATA_TABLES = [
   'erasure_requests',
   'sub_processor_objections',
   'suppressed_addresses',
+  'access_grants',
   // The model's sums go first, so deleting the features below has nothing left to subtract from.
   'spam_token_counts',
   'spam_model_totals',

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   VERIFICATION_FAILED: 'VERIFICATION_FAILED',
   NOT_FOUND: 'NOT_FOUND',
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  /** Staff reading a tenant's data without a live access grant from its owner. */
+  NO_ACCESS_GRANT: 'NO_ACCESS_GRANT',
   /** The address of a person erased at their request (suppression list): no import, no marketing consent. */
   ADDRESS_SUPPRESSED: 'ADDRESS_SUPPRESSED',
   /** An inbound mail that is not a mail, has no sender, or holds text that cannot be stored. */

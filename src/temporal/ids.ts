@@ -6,3 +6,4 @@ export const accountWorkflowId = (accountId: string): string => `account-${accou
 export const erasureWorkflowId = (accountId: string, requestId: string): string => `erasure-${accountId}-${requestId}`;
 export const subProcessorWorkflowId = (subProcessorId: string): string => `sub-processor-${subProcessorId}`;
 export const breachWorkflowId = (breachId: string): string => `breach-${breachId}`;
+export const accessGrantWorkflowId = (grantId: string): string => `access-grant-${grantId}`;

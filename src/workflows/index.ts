@@ -6,3 +6,4 @@ export { healthCheckWorkflow } from './health-check-workflow';
 export { subProcessorWorkflow } from './sub-processor-workflow';
 export { requestClockWorkflow } from './request-clock-workflow';
 export { breachWorkflow } from './breach-workflow';
+export { accessGrantWorkflow } from './access-grant-workflow';

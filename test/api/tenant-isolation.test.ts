@@ -19,6 +19,10 @@ const NOT_TENANT_SCOPED = new Set([
   '/v1/admin/breaches/{id}',
   '/v1/admin/breaches/{id}/authority-notification',
   '/v1/admin/breaches/{id}/report',
+  // Staff reads with the owner's grant: refused to users whatever the ids (e2e access-grants.test.ts).
+  '/v1/admin/accounts/{id}/contacts/{itemId}',
+  '/v1/admin/accounts/{id}/contacts/{itemId}/export',
+  '/v1/admin/accounts/{id}/tickets/{itemId}',
 ]);
 
 /** Lists and metrics for staff only: a user's credentials are refused there. */
@@ -161,6 +165,9 @@ describe('tenant isolation across every route of the OpenAPI document', () => {
         'GET /v1/contacts/{id}/consents',
         'POST /v1/contacts/{id}/consents',
         'POST /v1/erasure-requests/{id}/extension',
+        'POST /v1/access-requests/{id}/approve',
+        'POST /v1/access-requests/{id}/revoke',
+        'GET /v1/access-requests',
         'POST /v1/contacts/{id}/erasure-refusal',
         'GET /v1/tickets/{id}',
         'POST /v1/tickets/{id}/messages',

@@ -166,6 +166,7 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
         accountIds: [tenant.accountId],
       },
       'POST /v1/admin/breaches/{id}/authority-notification': { reference: 'DPA-1', delayReason: 'late' },
+      'POST /v1/admin/access-requests': { accountId: tenant.accountId, reason: 'Ticket looks broken', duration: '1h' },
       'POST /v1/me/saved-searches': { name: 'mine', query: 'status:open' },
     };
     return bodies[key];
@@ -183,8 +184,10 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
     for (const [name, value] of Object.entries(params)) url = url.replace(`{${name}}`, encodeURIComponent(value));
     url += query;
     const headers: Record<string, string> = {};
-    if (/^\/v1\/(support|admin)\/|^\/v1\/portal\/oauth$/.test(path)) {
+    if (/^\/v1\/(support|admin)\//.test(path)) {
       headers.authorization = `Bearer ${TEST_ENV.OPERATOR_TOKENS.split(',')[0]}`;
+    } else if (path === '/v1/portal/oauth') {
+      headers.authorization = `Bearer ${TEST_ENV.OAUTH_CALLBACK_TOKEN}`;
     } else if (path.startsWith('/v1/portal/me')) {
       headers.authorization = `Bearer ${portalSession}`;
     } else if (path === '/v1/billing/events') {

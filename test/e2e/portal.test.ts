@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { findIdentifiers } from '../../src/verify/forgotten';
+import { TEST_ENV } from '../helpers/config';
 import { waitForMails } from '../helpers/mailbox';
 import { startStack, until } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
@@ -178,13 +179,16 @@ describe('the end users’ portal', () => {
       refreshToken: 'ghr_plaintext_refresh_456',
     };
     expect((await stack.http('POST', '/v1/portal/oauth', callback)).status).toBe(401);
-    const first = await stack.http('POST', '/v1/portal/oauth', callback, stack.operator);
+    // Staff tokens open no portal session: a session reads the person's data, which staff may only do with a grant.
+    expect((await stack.http('POST', '/v1/portal/oauth', callback, stack.operator)).status).toBe(401);
+    const integration = { authorization: `Bearer ${TEST_ENV.OAUTH_CALLBACK_TOKEN}` };
+    const first = await stack.http('POST', '/v1/portal/oauth', callback, integration);
     expect(first.status).toBe(200);
     const again = await stack.http(
       'POST',
       '/v1/portal/oauth',
       { ...callback, accessToken: 'gho_rotated_token_789' },
-      stack.operator,
+      integration,
     );
     expect(again.body.contactId).toBe(first.body.contactId);
     const stored = await findIdentifiers({

@@ -10,6 +10,7 @@ import { loadTenantKey } from '../../db/tenant-keys';
 import { findOrInsertVerifiedContact, insertMessage, insertTicket, recordConsent } from '../../db/tickets';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { verifyPasswordOrDummy } from '../../security/passwords';
+import { safeEqual } from '../../security/tokens';
 import { tooManyAttempts } from '../password-sign-in';
 import { seal } from '../../security/secret-box';
 import { spamFilterFor } from '../../spam/spam-filter';
@@ -61,7 +62,8 @@ const oauth = createRoute({
   summary: 'Social-login callback: stores the identity and its tokens (sealed), returns a portal session',
   description:
     'Called by Lethe’s OAuth integration after it exchanged the provider’s code, never by browsers: it trusts the ' +
-    'provider user id it is given, so it requires an operator token.',
+    'provider user id it is given, so it requires the integration’s own token (OAUTH_CALLBACK_TOKEN). Staff tokens ' +
+    'are refused: a portal session reads the person’s data, which staff may only do with the owner’s grant.',
   security: bearerSecurity,
   request: body(
     z.object({
@@ -76,7 +78,7 @@ const oauth = createRoute({
   ),
   responses: {
     200: { description: 'Signed in', ...json(Session) },
-    401: problem('Operator token required'),
+    401: problem('The OAuth integration’s token (OAUTH_CALLBACK_TOKEN) is required'),
     404: problem('No such tenant'),
   },
 });
@@ -203,7 +205,15 @@ export function portalRoutes(deps: AppDeps) {
     );
   });
 
-  router.use('/v1/portal/oauth', authenticate(deps, ['operator']) as never);
+  router.use('/v1/portal/oauth', async (c, next) => {
+    const expected = config.oauthCallbackToken;
+    if (expected === undefined) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'Social login is not configured');
+    const presented = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+    if (!safeEqual(presented, expected)) {
+      throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'The OAuth integration’s token is required');
+    }
+    await next();
+  });
   router.openapi(oauth, async (c) => {
     const input = c.req.valid('json');
     const tenant = await livePublicTenant(deps, input.subdomain);
