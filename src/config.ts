@@ -30,7 +30,7 @@ export interface Config {
   readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
   readonly lifecycle: Readonly<LifecyclePolicy>;
   /**
-   * The credential of Lethe's own OAuth integration on `POST /v1/portal/oauth` (unset: that route answers 404). Not a
+   * The credential of Lethe's own OAuth integration on `POST /v1/portal/oauth` (unset: every call there is refused). Not a
    * staff token: the callback mints portal sessions, which would let staff read people's data without a grant.
    */
   readonly oauthCallbackToken: string | undefined;

@@ -166,7 +166,11 @@ describe('characters PostgreSQL cannot store, on every route of the OpenAPI docu
         accountIds: [tenant.accountId],
       },
       'POST /v1/admin/breaches/{id}/authority-notification': { reference: 'DPA-1', delayReason: 'late' },
-      'POST /v1/admin/access-requests': { accountId: tenant.accountId, reason: 'Ticket looks broken', duration: '1h' },
+      'POST /v1/admin/access-requests': {
+        accountId: tenant.accountId,
+        reason: 'Ticket looks broken',
+        durationSeconds: 3600,
+      },
       'POST /v1/me/saved-searches': { name: 'mine', query: 'status:open' },
     };
     return bodies[key];

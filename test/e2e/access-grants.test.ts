@@ -35,17 +35,17 @@ describe('staff read a tenant’s data only with its owner’s approval (issue 1
     expect(await statuses(bob)).toEqual([403, 403, 403]);
     expect((await stack.http('GET', reads[0] ?? '', undefined, bob)).body.code).toBe('NO_ACCESS_GRANT');
 
-    const ask = (duration: string) =>
+    const ask = (durationSeconds: number) =>
       stack.http(
         'POST',
         '/v1/admin/access-requests',
-        { accountId: t.id, reason: 'Ticket 4711 looks corrupted', duration },
+        { accountId: t.id, reason: 'Ticket 4711 looks corrupted', durationSeconds },
         bob,
       );
-    const asked = await ask('6s');
+    const asked = await ask(6);
     expect(asked).toMatchObject({ status: 201, body: { status: 'requested', staffName: 'bob' } });
     const grantId = asked.body.id as string;
-    expect((await ask('8d')).status).toBe(400);
+    expect((await ask(8 * 86_400)).status).toBe(400);
     expect(await statuses(bob)).toEqual([403, 403, 403]);
 
     // The owner sees it and decides; an admin may not approve, another tenant cannot see it.
@@ -95,13 +95,13 @@ describe('staff read a tenant’s data only with its owner’s approval (issue 1
     expect(await statuses(bob)).toEqual([403, 403, 403]);
 
     // Revoked at once; refused means never.
-    const second = (await ask('1h')).body.id as string;
+    const second = (await ask(3600)).body.id as string;
     await api('POST', `/v1/access-requests/${second}/approve`);
     expect(await statuses(bob)).toEqual([200, 200, 200]);
     expect((await api('POST', `/v1/access-requests/${second}/revoke`, undefined, asAdmin)).body.status).toBe('revoked');
     expect(await statuses(bob)).toEqual([403, 403, 403]);
     expect((await api('POST', `/v1/access-requests/${second}/revoke`)).status).toBe(409);
-    const third = (await ask('1h')).body.id as string;
+    const third = (await ask(3600)).body.id as string;
     expect((await api('POST', `/v1/access-requests/${third}/refuse`)).body.status).toBe('refused');
     expect((await api('POST', `/v1/access-requests/${third}/approve`)).status).toBe(409);
     expect(await statuses(bob)).toEqual([403, 403, 403]);

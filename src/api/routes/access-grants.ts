@@ -5,7 +5,6 @@ import { insertAudit } from '../../db/audit';
 import { withTenant } from '../../db/client';
 import type { Queryable } from '../../db/client';
 import { exportContact } from '../../db/subject-export';
-import { parseDuration } from '../../domain/duration';
 import { ERROR_CODES } from '../../domain/error-codes';
 import { accessGrantWorkflowId, TASK_QUEUE } from '../../temporal/ids';
 import type { accessGrantWorkflow } from '../../workflows/access-grant-workflow';
@@ -14,7 +13,7 @@ import { authenticate, requireRole, staffActor, staffOf } from '../middleware/au
 import type { AuthEnv, StaffPrincipal } from '../middleware/auth';
 import { ProblemError } from '../problem';
 import { bearerSecurity, NonBlankText, problem, UuidParam } from '../schemas/common';
-import { createRouter, validationFailed } from '../validation';
+import { createRouter } from '../validation';
 import { tenantOf } from './tenant-of';
 
 const MAX_GRANT_MS = 7 * 86_400_000;
@@ -37,7 +36,12 @@ const NewRequestSchema = z
   .object({
     accountId: z.string().uuid(),
     reason: NonBlankText(1000),
-    duration: z.string().openapi({ example: '2h', description: 'How long, once approved: 1s to 7d' }),
+    durationSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_GRANT_MS / 1000)
+      .openapi({ example: 7200, description: 'How long the grant runs once approved: 1 second to 7 days' }),
   })
   .openapi('NewAccessRequest');
 
@@ -189,10 +193,7 @@ export function accessGrantRoutes(deps: AppDeps) {
   router.openapi(requestAccess, async (c) => {
     const member = staffOf(c.get('principal'));
     const input = c.req.valid('json');
-    const durationMs = parseDuration(input.duration);
-    if (durationMs === undefined || durationMs < 1_000 || durationMs > MAX_GRANT_MS) {
-      throw validationFailed([{ path: 'duration', message: 'a duration from 1s to 7d, such as 2h' }]);
-    }
+    const durationMs = input.durationSeconds * 1000;
     const [account] = await deps.sql`select 1 from accounts where id = ${input.accountId}`;
     if (!account) throw new ProblemError(404, ERROR_CODES.ACCOUNT_NOT_FOUND, 'No such account');
     const row = await withTenant(deps.sql, input.accountId, async (db) => {

@@ -13,15 +13,18 @@ import { createRouter, validationFailed } from '../validation';
 
 const NewBreachSchema = z
   .object({
-    awareAt: z.string().datetime().openapi({ description: 'When Lethe became aware: the 72-hour clock starts here' }),
+    awareAt: z
+      .string()
+      .datetime({ offset: true })
+      .openapi({ description: 'When Lethe became aware: the 72-hour clock starts here' }),
     nature: NonBlankText(2000).openapi({ description: 'What happened' }),
     categories: z
       .array(NonBlankText(100))
       .min(1)
       .max(50)
       .openapi({ example: ['contacts', 'ticket messages'] }),
-    subjectsApprox: z.number().int().min(0),
-    recordsApprox: z.number().int().min(0),
+    subjectsApprox: z.number().int().min(0).max(2_147_483_647),
+    recordsApprox: z.number().int().min(0).max(2_147_483_647),
     consequences: NonBlankText(2000),
     measures: NonBlankText(2000),
     accountIds: z.array(z.string().uuid()).min(1).max(100_000),
@@ -31,7 +34,7 @@ const NewBreachSchema = z
 const NotificationSchema = z
   .object({
     reference: NonBlankText(200).openapi({ description: 'The authority’s case number or the submission’s id' }),
-    notifiedAt: z.string().datetime().optional().openapi({ description: 'Default: now' }),
+    notifiedAt: z.string().datetime({ offset: true }).optional().openapi({ description: 'Default: now' }),
     delayReason: NonBlankText(2000)
       .optional()
       .openapi({ description: 'Required when notified later than 72 hours after awareness (Art. 33(1))' }),

@@ -206,10 +206,10 @@ export function portalRoutes(deps: AppDeps) {
   });
 
   router.use('/v1/portal/oauth', async (c, next) => {
+    // Unconfigured, no token is the right one: every call is refused the same way.
     const expected = config.oauthCallbackToken;
-    if (expected === undefined) throw new ProblemError(404, ERROR_CODES.NOT_FOUND, 'Social login is not configured');
     const presented = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
-    if (!safeEqual(presented, expected)) {
+    if (expected === undefined || !safeEqual(presented, expected)) {
       throw new ProblemError(401, ERROR_CODES.UNAUTHENTICATED, 'The OAuth integration’s token is required');
     }
     await next();
