@@ -27,6 +27,8 @@ create table breach_accounts (
   primary key (breach_id, account_id)
 );
 create index breach_accounts_account_idx on breach_accounts (account_id);
+-- It names tenants, so the application role sees a tenant's own rows only, like every table with an account_id.
+select lethe_protect_tenant_table('breach_accounts');
 
 create table breach_events (
   id bigserial primary key,
